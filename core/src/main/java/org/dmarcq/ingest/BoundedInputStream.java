@@ -1,0 +1,79 @@
+package org.dmarcq.ingest;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.commons.compress.utils.InputStreamStatistics;
+
+/**
+ * A decompressed stream that refuses to grow past the file's byte budget, or to expand its
+ * compressed input more than the allowed ratio: the defence against zip and gzip bombs. Nothing
+ * is read past a limit, so a bomb costs at most the limit in CPU and no memory.
+ */
+final class BoundedInputStream extends FilterInputStream {
+    /** Bytes the whole input file may still decompress to; shared by every layer of one file. */
+    static final class Budget {
+        private final long limit;
+        private long used;
+
+        Budget(long limit) {
+            this.limit = limit;
+        }
+    }
+
+    private final InputStreamStatistics statistics;
+    private final Budget budget;
+    private final IngestOptions options;
+    private long produced;
+
+    BoundedInputStream(InputStream decompressed, InputStreamStatistics statistics, Budget budget, IngestOptions options) {
+        super(decompressed);
+        this.statistics = statistics;
+        this.budget = budget;
+        this.options = options;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+            produced += n;
+            budget.used += n;
+            if (budget.used > budget.limit) {
+                throw new InputRefusedException("refused: decompresses to more than " + mebibytes(budget.limit)
+                        + " (the limit; raise it with --max-size)");
+            }
+            if (produced > IngestOptions.EXPANSION_GRACE && statistics != null) {
+                long compressed = Math.max(1, statistics.getCompressedCount());
+                if (produced / compressed > options.maxExpansion()) {
+                    throw new InputRefusedException("refused: a decompression bomb (expands more than "
+                            + options.maxExpansion() + " times)");
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        byte[] buffer = new byte[(int) Math.min(n, 8192)];
+        int read = read(buffer, 0, buffer.length);
+        return Math.max(read, 0);
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    static String mebibytes(long bytes) {
+        return bytes % (1L << 30) == 0 ? (bytes >> 30) + " GiB" : (bytes >> 20) + " MiB";
+    }
+}

@@ -1,0 +1,88 @@
+package org.dmarcq.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/** What a stream holds, told from its first bytes, never from a file name or media type. */
+enum Content {
+    GZIP, ZIP, XML, JSON, MBOX, EMAIL, EMPTY, UNKNOWN;
+
+    /** Bytes to peek at before deciding. */
+    static final int PEEK = 1024;
+
+    private static final Pattern HEADER_FIELD = Pattern.compile("^[!-9;-~]+:[ \\t]");
+
+    static Content of(byte[] head, int length) {
+        if (length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            return GZIP;
+        }
+        if (length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+            return ZIP;
+        }
+        if (length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 5 && head[3] == 6) {
+            return ZIP; // an empty archive: reported as holding no report
+        }
+        String text = new String(head, 0, length, StandardCharsets.ISO_8859_1);
+        if (length >= 2 && ((head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff || (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe)) {
+            return XML; // UTF-16 with a byte order mark
+        }
+        if (text.startsWith("From ")) {
+            return MBOX;
+        }
+        if (HEADER_FIELD.matcher(text).find()) {
+            return EMAIL;
+        }
+        int i = text.startsWith("\u00ef\u00bb\u00bf") ? 3 : 0;
+        while (i < length && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        if (i == length) {
+            return EMPTY;
+        }
+        char c = text.charAt(i);
+        if (c == '<' || (length >= 2 && head[0] == 0 && head[1] == '<') || text.contains("<?xml") || text.contains("<feedback")) {
+            return XML;
+        }
+        if (c == '{' || c == '[') {
+            return JSON;
+        }
+        return UNKNOWN;
+    }
+
+    /** The first bytes as a user can read them, for "not a report" messages. */
+    static String preview(byte[] head, int length) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(length, 24); i++) {
+            int b = head[i] & 0xff;
+            if (b >= 0x20 && b < 0x7f && b != '"') {
+                sb.append((char) b);
+            } else if (b == '\n' || b == '\r') {
+                sb.append(' ');
+            } else {
+                sb.append(String.format("\\x%02x", b));
+            }
+        }
+        return sb.toString().strip();
+    }
+
+    /** True when the peeked XML's root element is a DMARC {@code feedback}: lets e-mails skip HTML bodies. */
+    static boolean isFeedback(byte[] head, int length) {
+        String text = new String(head, 0, length, StandardCharsets.ISO_8859_1);
+        int i = 0;
+        while ((i = text.indexOf('<', i)) >= 0 && i + 1 < text.length()) {
+            char next = text.charAt(i + 1);
+            if (next == '?' || next == '!') {
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (end < text.length() && !Character.isWhitespace(text.charAt(end)) && text.charAt(end) != '>' && text.charAt(end) != '/') {
+                end++;
+            }
+            String name = text.substring(i + 1, end);
+            int colon = name.indexOf(':');
+            return (colon >= 0 ? name.substring(colon + 1) : name).equals("feedback");
+        }
+        return text.contains("feedback");
+    }
+}

@@ -1,0 +1,16 @@
+package org.dmarcq.ingest;
+
+import java.util.List;
+import org.dmarcq.report.ReportWarning;
+
+/**
+ * What one input file gave: reports newly stored, duplicates of stored ones, their records and
+ * messages (the sum of the records' counts), records skipped as unreadable, the problems that kept parts of it out, and the
+ * warnings of the reports stored.
+ */
+public record FileOutcome(String file, int reports, int duplicates, long records, long messages, long skippedRecords,
+                          List<IngestProblem> problems, List<ReportWarning> warnings) {
+    public boolean failed() {
+        return !problems.isEmpty();
+    }
+}

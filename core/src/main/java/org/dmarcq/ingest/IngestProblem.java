@@ -1,0 +1,16 @@
+package org.dmarcq.ingest;
+
+/**
+ * Something in one input that could not be stored.
+ *
+ * @param file the input as given (a path, or {@code -} for standard input)
+ * @param location where inside it: member, line and column when known
+ * @param message what is wrong, without the location
+ */
+public record IngestProblem(String file, String location, String message) {
+    /** The line a user sees: {@code location: message}. */
+    @Override
+    public String toString() {
+        return location + ": " + message;
+    }
+}

@@ -1,0 +1,23 @@
+package org.dmarcq.ingest;
+
+import java.util.List;
+
+/**
+ * The totals of one ingest.
+ *
+ * @param files input files read (an archive, an e-mail or an mbox is one file)
+ * @param reports reports newly stored
+ * @param duplicates reports already stored, not stored again
+ * @param records records of the newly stored reports
+ * @param messages messages of the newly stored reports: the sum of their records' counts
+ * @param skippedRecords records left out of stored reports because they could not be read
+ * @param warnings warnings recorded for the newly stored reports
+ * @param problems everything that could not be stored, one entry per problem
+ */
+public record IngestSummary(int files, int reports, int duplicates, long records, long messages,
+                            long skippedRecords, long warnings, List<IngestProblem> problems) {
+    /** Files with at least one problem. */
+    public long failedFiles() {
+        return problems.stream().map(IngestProblem::file).distinct().count();
+    }
+}

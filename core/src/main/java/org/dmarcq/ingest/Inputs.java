@@ -1,0 +1,68 @@
+package org.dmarcq.ingest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Expands what the user named into files: folders recursively, in name order, skipping hidden
+ * entries; a Maildir (a folder with {@code cur} and {@code new}) contributes only its delivered
+ * messages, not {@code tmp} or the mail server's index files.
+ */
+final class Inputs {
+    /** One input to read: a file, standard input ({@code -}), or a name that could not be read. */
+    record Input(String name, Path path, String problem) {}
+
+    private Inputs() {}
+
+    static List<Input> expand(List<String> names) {
+        List<Input> inputs = new ArrayList<>();
+        for (String name : names) {
+            if (name.equals("-")) {
+                inputs.add(new Input("-", null, null));
+                continue;
+            }
+            Path path = Path.of(name);
+            if (Files.isDirectory(path)) {
+                folder(path, name, inputs);
+            } else if (Files.isRegularFile(path)) {
+                inputs.add(new Input(name, path, Files.isReadable(path) ? null : "cannot read the file: permission denied"));
+            } else {
+                inputs.add(new Input(name, null, Files.exists(path) ? "not a regular file or folder" : "no such file or folder"));
+            }
+        }
+        return inputs;
+    }
+
+    private static void folder(Path dir, String name, List<Input> inputs) {
+        boolean maildir = Files.isDirectory(dir.resolve("cur")) && Files.isDirectory(dir.resolve("new"));
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.sorted().toList();
+        } catch (IOException e) {
+            inputs.add(new Input(name, null, "cannot list the folder: " + e.getMessage()));
+            return;
+        }
+        for (Path child : children) {
+            String file = child.getFileName().toString();
+            String childName = name.endsWith("/") ? name + file : name + "/" + file;
+            boolean hidden = file.startsWith(".");
+            if (Files.isDirectory(child)) {
+                boolean maildirFolder = maildir && (file.equals("cur") || file.equals("new") || file.startsWith("."));
+                if ((!hidden || maildirFolder) && !(maildir && file.equals("tmp"))) {
+                    folder(child, childName, inputs);
+                }
+            } else if (!hidden && !maildir && !isDatabase(file) && Files.isRegularFile(child)) {
+                inputs.add(new Input(childName, child, null));
+            }
+        }
+    }
+
+    /** dmarcq's own database, when someone ingests the folder it lives in. */
+    private static boolean isDatabase(String file) {
+        return file.endsWith(".duckdb") || file.endsWith(".duckdb.wal");
+    }
+}

@@ -1,0 +1,311 @@
+package org.dmarcq.ingest;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.NameValuePair;
+import org.apache.james.mime4j.stream.RawBody;
+import org.apache.james.mime4j.stream.RawField;
+import org.apache.james.mime4j.stream.RawFieldParser;
+import org.apache.james.mime4j.stream.RecursionMode;
+import org.dmarcq.report.Location;
+import org.dmarcq.report.ReportFormatException;
+
+/**
+ * Finds the reports inside one input, whatever wraps them: gzip (nested too), zip (every member),
+ * RFC 5322 e-mail (every attachment, any media type or transfer encoding, nested multiparts and
+ * attached messages), mbox. Content is recognised by its bytes. Nothing is written to disk, and
+ * every decompressed byte counts against the input's {@link BoundedInputStream.Budget}.
+ */
+final class Unpacker {
+    /** Receives each XML document found, with where it was found. */
+    interface ReportSink {
+        void report(InputStream xml, Location where) throws IOException;
+    }
+
+    /** Receives a problem with one part of the input; the rest of the input is still read. */
+    interface ProblemSink {
+        void problem(Location where, String message);
+    }
+
+    private final IngestOptions options;
+    private final ReportSink reports;
+    private final ProblemSink problems;
+    private final BoundedInputStream.Budget budget;
+    private int found;
+
+    Unpacker(IngestOptions options, ReportSink reports, ProblemSink problems) {
+        this.options = options;
+        this.reports = reports;
+        this.problems = problems;
+        this.budget = new BoundedInputStream.Budget(options.maxBytes());
+    }
+
+    /** Unpacks one top-level input. A failure of the whole input is thrown; of a member, sent to the problem sink. */
+    void unpack(InputStream in, Location where) throws IOException, ReportFormatException {
+        unpack(in, where, 0, false);
+        if (found == 0) {
+            throw new ReportFormatException(where, "no DMARC report found in it");
+        }
+    }
+
+    private void unpack(InputStream raw, Location where, int depth, boolean inMessage)
+            throws IOException, ReportFormatException {
+        if (depth > options.maxDepth()) {
+            throw new InputRefusedException("refused: containers nested more than " + options.maxDepth() + " deep");
+        }
+        BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 64 * 1024);
+        in.mark(Content.PEEK);
+        byte[] head = in.readNBytes(Content.PEEK);
+        in.reset();
+        Content content = Content.of(head, head.length);
+        switch (content) {
+            case GZIP -> gzip(in, where, depth, inMessage);
+            case ZIP -> zip(in, where, depth);
+            case MBOX -> mbox(in, where, depth);
+            case EMAIL -> email(in, where, depth);
+            case XML -> {
+                if (inMessage && !Content.isFeedback(head, head.length)) {
+                    return; // an HTML body or other XML that is no report
+                }
+                found++;
+                reports.report(in, where);
+            }
+            case JSON -> {
+                if (inMessage && !looksLikeTlsReport(head)) {
+                    return;
+                }
+                found++;
+                throw new ReportFormatException(where, "an SMTP TLS report (JSON): not supported by this version of dmarcq");
+            }
+            case EMPTY -> {
+                if (!inMessage) {
+                    throw new ReportFormatException(where, "empty: no report in it");
+                }
+            }
+            case UNKNOWN -> {
+                if (!inMessage) {
+                    throw new ReportFormatException(where, "not a DMARC report: the content starts with \""
+                            + Content.preview(head, head.length) + "\"");
+                }
+            }
+        }
+    }
+
+    private static boolean looksLikeTlsReport(byte[] head) {
+        String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return text.contains("\"policies\"") || text.contains("\"report-id\"") || text.contains("\"organization-name\"");
+    }
+
+    private void gzip(InputStream in, Location where, int depth, boolean inMessage) throws IOException, ReportFormatException {
+        GzipCompressorInputStream gz;
+        try {
+            gz = new GzipCompressorInputStream(in, /* decompressConcatenated= */ true);
+        } catch (IOException e) {
+            throw new ReportFormatException(where, "not a readable gzip file: " + describe(e));
+        }
+        try (InputStream bounded = new BoundedInputStream(gz, gz, budget, options)) {
+            unpack(new Guarded(bounded, where, "gzip"), where, depth + 1, inMessage);
+        }
+    }
+
+    private void zip(InputStream in, Location where, int depth) throws IOException, ReportFormatException {
+        ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", /* useUnicodeExtraFields= */ true,
+                /* allowStoredEntriesWithDataDescriptor= */ true);
+        int members = 0;
+        while (true) {
+            ZipArchiveEntry entry;
+            try {
+                entry = zip.getNextEntry();
+            } catch (IOException e) {
+                throw new ReportFormatException(where, "not a readable zip archive: " + describe(e));
+            }
+            if (entry == null) {
+                break;
+            }
+            if (entry.isDirectory() || entry.getName().startsWith("__MACOSX/")) {
+                continue;
+            }
+            if (++members > options.maxMembers()) {
+                throw new InputRefusedException("refused: more than " + options.maxMembers() + " members in one archive");
+            }
+            Location member = where.member() == null ? Location.of(where.file(), entry.getName())
+                    : Location.of(where.file(), where.member() + "!" + entry.getName());
+            if (!zip.canReadEntryData(entry)) {
+                problems.problem(member, "cannot read this zip member (" + entry.getMethod() + " compression or encryption)");
+                found++;
+                continue;
+            }
+            BoundedInputStream bounded = new BoundedInputStream(zip, zip, budget, options);
+            try {
+                unpack(new Guarded(new NonClosing(bounded), member, "zip"), member, depth + 1, false);
+            } catch (ReportFormatException e) {
+                found++;
+                problems.problem(e.location(), e.problem());
+            }
+        }
+    }
+
+    private void mbox(InputStream in, Location where, int depth) throws IOException, ReportFormatException {
+        Mbox mbox = new Mbox(in);
+        int index = 0;
+        for (InputStream message; (message = mbox.next()) != null; ) {
+            index++;
+            Location at = where.member() == null ? Location.of(where.file(), "message " + index)
+                    : Location.of(where.file(), where.member() + "!message " + index);
+            int before = found;
+            try {
+                email(message, at, depth + 1);
+            } catch (ReportFormatException e) {
+                found++;
+                problems.problem(e.location(), e.problem());
+            }
+            if (found == before) {
+                // A message without a report in a mailbox export is ordinary (a reply, a bounce): skipped quietly.
+                continue;
+            }
+        }
+    }
+
+    private void email(InputStream in, Location where, int depth) throws IOException, ReportFormatException {
+        MimeConfig config = MimeConfig.custom()
+                .setMaxLineLen(-1)
+                .setMaxHeaderLen(-1)
+                .setMaxHeaderCount(-1)
+                .setMaxContentLen(-1)
+                .setStrictParsing(false)
+                .build();
+        MimeTokenStream mime = new MimeTokenStream(config);
+        mime.setRecursionMode(RecursionMode.M_RECURSE);
+        mime.parse(in);
+        int part = 0;
+        String name = null;
+        List<String> types = new ArrayList<>();
+        int before = found;
+        try {
+            for (EntityState state = mime.getState(); state != EntityState.T_END_OF_STREAM; state = mime.next()) {
+                if (state == EntityState.T_START_HEADER) {
+                    name = null;
+                } else if (state == EntityState.T_FIELD) {
+                    name = attachmentName(mime.getField(), name);
+                } else if (state == EntityState.T_BODY) {
+                    part++;
+                    String type = mime.getBodyDescriptor().getMimeType();
+                    types.add(type);
+                    String label = name != null ? name : "part " + part + " (" + type + ")";
+                    Location at = Location.of(where.file(), where.member() == null ? label : where.member() + "!" + label);
+                    try {
+                        unpack(new Guarded(mime.getDecodedInputStream(), at, "e-mail"), at, depth + 1, true);
+                    } catch (ReportFormatException e) {
+                        found++;
+                        problems.problem(e.location(), e.problem());
+                    }
+                }
+            }
+        } catch (MimeException e) {
+            throw new ReportFormatException(where, "not a readable e-mail: " + e.getMessage());
+        }
+        if (found == before && where.member() == null) {
+            throw new ReportFormatException(where, "no DMARC report in this e-mail (parts: " + String.join(", ", types) + ")");
+        }
+    }
+
+    /** The file name a part carries, from Content-Disposition filename or Content-Type name. */
+    private static String attachmentName(Field field, String current) {
+        String fieldName = field.getName().toLowerCase(Locale.ROOT);
+        if (!fieldName.equals("content-disposition") && !fieldName.equals("content-type")) {
+            return current;
+        }
+        RawField raw;
+        try {
+            raw = field instanceof RawField r ? r : RawFieldParser.DEFAULT.parseField(field.getRaw());
+        } catch (MimeException e) {
+            return current;
+        }
+        RawBody body = RawFieldParser.DEFAULT.parseRawBody(raw);
+        for (NameValuePair p : body.getParams()) {
+            String key = p.getName().toLowerCase(Locale.ROOT);
+            if (key.equals("filename") || key.equals("name") || key.equals("filename*") || key.equals("name*")) {
+                String value = p.getValue();
+                if (value == null || value.isBlank()) {
+                    continue;
+                }
+                if (key.endsWith("*")) {
+                    int quote = value.lastIndexOf('\'');
+                    value = quote >= 0 ? value.substring(quote + 1) : value; // RFC 2231: charset'lang'text
+                }
+                String decoded = DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT).strip();
+                if (current == null || key.startsWith("filename")) {
+                    return decoded;
+                }
+            }
+        }
+        return current;
+    }
+
+    static String describe(IOException e) {
+        String message = e.getMessage();
+        if (e instanceof java.io.EOFException || message == null) {
+            return "the data ends early";
+        }
+        return message;
+    }
+
+    /** Turns a decompressor's low-level failure into a message naming the place and the container. */
+    private static final class Guarded extends java.io.FilterInputStream {
+        private final Location where;
+        private final String kind;
+
+        Guarded(InputStream in, Location where, String kind) {
+            super(in);
+            this.where = where;
+            this.kind = kind;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (InputRefusedException | CorruptInputException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new CorruptInputException(where, kind + " data is damaged: " + describe(e), e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (InputRefusedException | CorruptInputException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new CorruptInputException(where, kind + " data is damaged: " + describe(e), e);
+            }
+        }
+    }
+
+    private static final class NonClosing extends java.io.FilterInputStream {
+        NonClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+            // the archive stream is closed by its owner
+        }
+    }
+}

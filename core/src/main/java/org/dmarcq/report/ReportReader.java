@@ -1,0 +1,571 @@
+package org.dmarcq.report;
+
+import com.ctc.wstx.api.WstxInputProperties;
+import com.ctc.wstx.stax.WstxInputFactory;
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.UnmarshalException;
+import jakarta.xml.bind.Unmarshaller;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import javax.xml.XMLConstants;
+import javax.xml.namespace.NamespaceContext;
+import javax.xml.namespace.QName;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import javax.xml.stream.util.StreamReaderDelegate;
+
+/**
+ * Reads one DMARC aggregate report (RFC 7489 or RFC 9990) as a stream: the header first, then
+ * one record at a time, so memory does not grow with the report. StAX walks the document; JAXB
+ * binds each {@code report_metadata}, {@code policy_published} and {@code record} element.
+ *
+ * <p>Tolerant where the spec note says reporters deviate (namespaces, case, empty elements, order,
+ * odd dates, aliases), each tolerance recorded as a {@link ReportWarning}; a record that cannot be
+ * stored is skipped with a warning. Hostile input is refused: no DTDs, no external entities,
+ * bounded depth and text size.
+ */
+public final class ReportReader implements Closeable {
+    static final String RFC9990_NAMESPACE = "urn:ietf:params:xml:ns:dmarc-2.0";
+    private static final long MILLISECONDS_THRESHOLD = 100_000_000_000L; // year 5138 in seconds
+    private static final Set<String> DISPOSITIONS = Set.of("none", "quarantine", "reject", "pass");
+    private static final Set<String> VERDICTS = Set.of("pass", "fail");
+    private static final Set<String> DKIM_RESULTS = Set.of("none", "pass", "fail", "policy", "neutral", "temperror", "permerror");
+    private static final Set<String> SPF_RESULTS = Set.of("none", "neutral", "pass", "fail", "softfail", "temperror", "permerror", "policy");
+    private static final Set<String> SPF_SCOPES = Set.of("mfrom", "helo");
+    private static final Set<String> OVERRIDES = Set.of("forwarded", "sampled_out", "trusted_forwarder", "mailing_list",
+            "local_policy", "other", "policy_test_mode");
+
+    private static final XMLInputFactory FACTORY = createFactory();
+    private static final JAXBContext CONTEXT = createContext();
+
+    private final Location source;
+    private final XmlInput input;
+    private final XMLStreamReader xml;
+    private final XMLStreamReader view;
+    private final Unmarshaller unmarshaller;
+    private final Warnings warnings = new Warnings();
+    private final List<String> badValues = new ArrayList<>();
+    private final Queue<ReportRecord> early = new ArrayDeque<>();
+    private ReportHeader header;
+    private int recordCount;
+    private long skipped;
+    private boolean sawIdentities;
+    private boolean done;
+    private boolean finished;
+
+    private ReportReader(InputStream in, Location source) throws IOException, ReportFormatException {
+        this(source, null, in);
+    }
+
+    private ReportReader(Location source, XmlInput text, InputStream in) throws IOException, ReportFormatException {
+        this.source = source;
+        this.input = text != null ? text : XmlInput.open(in, source, warnings);
+        try {
+            this.xml = FACTORY.createXMLStreamReader(input.reader());
+            this.view = new NamespaceBlind(xml);
+            this.unmarshaller = CONTEXT.createUnmarshaller();
+            this.unmarshaller.setEventHandler(event -> {
+                Throwable cause = event.getLinkedException();
+                if (cause instanceof Normalize.BadValue) {
+                    badValues.add(cause.getMessage());
+                }
+                return true; // unknown elements are allowed (spec D10); bad values are checked after binding
+            });
+        } catch (XMLStreamException e) {
+            throw malformed(e);
+        } catch (JAXBException e) {
+            throw new IllegalStateException("JAXB is not set up", e);
+        }
+    }
+
+    /**
+     * Opens a report and reads its header. The stream is closed by {@link #close()}.
+     *
+     * @param source where the bytes come from, used in every message
+     */
+    public static ReportReader open(InputStream in, Location source) throws IOException, ReportFormatException {
+        ReportReader reader = new ReportReader(in, source);
+        try {
+            reader.readHeader();
+            return reader;
+        } catch (ReportFormatException | IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a report that failed to parse as well-formed XML, after applying the repairs the spec
+     * note lists for real reporters. Returns null when no repair applies. The repair is recorded as
+     * a warning that quotes the original error.
+     */
+    public static ReportReader openRepaired(byte[] content, Location source, ReportFormatException original)
+            throws IOException, ReportFormatException {
+        Warnings decoding = new Warnings();
+        XmlInput decoded = XmlInput.open(new java.io.ByteArrayInputStream(content), source, decoding);
+        String text;
+        try (java.io.Reader r = decoded.reader()) {
+            StringBuilder sb = new StringBuilder(content.length);
+            char[] buf = new char[8192];
+            for (int n; (n = r.read(buf)) > 0; ) {
+                sb.append(buf, 0, n);
+            }
+            text = sb.toString();
+        }
+        XmlRepair.Result repaired = XmlRepair.repair(text);
+        if (repaired == null) {
+            return null;
+        }
+        ReportReader reader = new ReportReader(source, XmlInput.ofText(repaired.text()), null);
+        reader.warnings.addAll(decoding);
+        if (decoded.malformedBytes() > 0) {
+            reader.warnings.add(source, decoded.malformedBytes() + " bytes were not valid UTF-8 and were read as windows-1252");
+        }
+        reader.warnings.add(original.location(), original.problem() + "; repaired: " + repaired.description());
+        try {
+            reader.readHeader();
+            return reader;
+        } catch (ReportFormatException | IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    public ReportHeader header() {
+        return header;
+    }
+
+    /** The next record, or null at the end of the report. Skipped records are counted, not returned. */
+    public ReportRecord next() throws ReportFormatException, IOException {
+        while (true) {
+            if (!early.isEmpty()) {
+                return early.poll();
+            }
+            if (done) {
+                finish();
+                return null;
+            }
+            ReportRecord record = advance();
+            if (record != null) {
+                return record;
+            }
+        }
+    }
+
+    /** Warnings so far; complete once {@link #next()} returned null. */
+    public List<ReportWarning> warnings() {
+        return warnings.toList();
+    }
+
+    /** Records skipped because they could not be stored (each also has a warning). */
+    public long skippedRecords() {
+        return skipped;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (xml != null) {
+                xml.close();
+            }
+        } catch (XMLStreamException e) {
+            // nothing useful to do: the underlying reader is closed below
+        } finally {
+            input.reader().close();
+        }
+    }
+
+    private void readHeader() throws ReportFormatException, IOException {
+        try {
+            int event = xml.nextTag();
+            String root = xml.getLocalName();
+            if (!"feedback".equals(root)) {
+                throw new ReportFormatException(here(), "not a DMARC aggregate report: the root element is <" + root
+                        + ">, expected <feedback>");
+            }
+            String namespace = blankToNull(xml.getNamespaceURI());
+            ReportMetadata metadata = null;
+            PolicyPublished policy = null;
+            String version = null;
+            event = xml.next();
+            while (header == null) {
+                if (event == XMLStreamConstants.START_ELEMENT) {
+                    String name = xml.getLocalName();
+                    if (name.equals("record") && metadata != null && policy != null) {
+                        header = header(metadata, policy, version, namespace); // the reader rests on the record
+                        break;
+                    }
+                    switch (name) {
+                        case "report_metadata" -> {
+                            if (metadata == null) {
+                                metadata = bind(ReportMetadata.class);
+                            } else {
+                                warnings.add(here(), "more than one <report_metadata>; the first is used");
+                                skipElement();
+                            }
+                        }
+                        case "policy_published" -> {
+                            if (policy == null) {
+                                policy = bind(PolicyPublished.class);
+                            } else {
+                                warnings.add(here(), "more than one <policy_published>; the first is used");
+                                skipElement();
+                            }
+                        }
+                        case "version" -> {
+                            version = Normalize.text(xml.getElementText());
+                            xml.next();
+                        }
+                        case "record" -> {
+                            // Records before the header (element order deviation): held until it is complete.
+                            ReportRecord record = readRecord();
+                            if (record != null) {
+                                early.add(record);
+                            }
+                        }
+                        default -> skipElement(); // extension, unknown elements (spec D10)
+                    }
+                    event = xml.getEventType();
+                } else if (event == XMLStreamConstants.END_ELEMENT) {
+                    done = true;
+                    header = header(metadata, policy, version, namespace);
+                } else if (event == XMLStreamConstants.DTD) {
+                    throw new ReportFormatException(here(), "DOCTYPE declarations are not allowed in reports");
+                } else if (event == XMLStreamConstants.END_DOCUMENT) {
+                    throw new ReportFormatException(here(), "the document ends before </feedback>");
+                } else {
+                    event = xml.next();
+                }
+            }
+        } catch (XMLStreamException e) {
+            throw malformed(e);
+        }
+    }
+
+    /** Reads on to the next stored record, or to the end; null when that was a skipped record or the end. */
+    private ReportRecord advance() throws ReportFormatException, IOException {
+        try {
+            int event = xml.getEventType();
+            while (true) {
+                if (event == XMLStreamConstants.START_ELEMENT) {
+                    if ("record".equals(xml.getLocalName())) {
+                        return readRecord();
+                    }
+                    if (xml.getLocalName().equals("policy_published")) {
+                        warnings.add(here(), "more than one <policy_published>; the first is used");
+                    }
+                    skipElement();
+                    event = xml.getEventType();
+                } else if (event == XMLStreamConstants.END_ELEMENT || event == XMLStreamConstants.END_DOCUMENT) {
+                    if (event == XMLStreamConstants.END_DOCUMENT) {
+                        throw new ReportFormatException(here(), "the document ends before </feedback>");
+                    }
+                    done = true;
+                    return null;
+                } else {
+                    event = xml.next();
+                }
+            }
+        } catch (XMLStreamException e) {
+            throw malformed(e);
+        }
+    }
+
+    private ReportRecord readRecord() throws ReportFormatException, IOException {
+        int index = ++recordCount;
+        Location at = here();
+        ReportRecord record = bind(ReportRecord.class);
+        record.index = index;
+        record.line = at.line();
+        String problem = check(record, at);
+        if (problem != null) {
+            skipped++;
+            warnings.add(at, "record " + index + " skipped: " + problem);
+            return null;
+        }
+        return record;
+    }
+
+    /** Checks and repairs a bound record; returns why it must be skipped, or null to keep it. */
+    private String check(ReportRecord r, Location at) {
+        List<String> bad = new ArrayList<>(badValues);
+        badValues.clear();
+        if (r.row == null) {
+            return "no <row>";
+        }
+        if (r.row.count == null) {
+            return bad.isEmpty() ? "no <count>" : "<count> " + bad.get(0);
+        }
+        if (r.row.count < 0) {
+            return "<count> is negative (" + r.row.count + ")";
+        }
+        for (String b : bad) {
+            warnings.add(at, "value ignored: " + b);
+        }
+        if (r.row.sourceIp == null) {
+            return "empty <source_ip>";
+        }
+        String ip = IpAddresses.canonical(r.row.sourceIp);
+        if (ip == null) {
+            return "<source_ip> \"" + r.row.sourceIp + "\" is not an IP address";
+        }
+        r.row.sourceIp = ip;
+        if (r.row.policyEvaluated == null) {
+            warnings.add(at, "record without <policy_evaluated>");
+            r.row.policyEvaluated = new ReportRecord.PolicyEvaluated();
+        }
+        ReportRecord.PolicyEvaluated pe = r.row.policyEvaluated;
+        known(pe.disposition, DISPOSITIONS, "disposition", at);
+        known(pe.dkim, VERDICTS, "policy_evaluated dkim", at);
+        known(pe.spf, VERDICTS, "policy_evaluated spf", at);
+        for (PolicyOverride o : pe.reasons) {
+            known(o.type, OVERRIDES, "reason type", at);
+        }
+        if (r.identifiers == null && r.identities != null) {
+            r.identifiers = r.identities;
+            if (!sawIdentities) {
+                sawIdentities = true;
+                warnings.add(at, "<identities> read as <identifiers>");
+            }
+        }
+        r.identities = null;
+        if (r.identifiers == null) {
+            warnings.add(at, "record without <identifiers>");
+            r.identifiers = new ReportRecord.Identifiers();
+        } else if (r.identifiers.headerFrom == null) {
+            warnings.add(at, "record without <header_from>");
+        }
+        if (r.authResults != null) {
+            for (DkimResult d : r.authResults.dkim) {
+                known(d.result, DKIM_RESULTS, "DKIM result", at);
+            }
+            for (SpfResult s : r.authResults.spf) {
+                s.result = spfAlias(s.result, at);
+                known(s.result, SPF_RESULTS, "SPF result", at);
+                known(s.scope, SPF_SCOPES, "SPF scope", at);
+            }
+        }
+        return null;
+    }
+
+    /** Spec D5: {@code hardfail} means fail; the RFC 7489 XSD names unknown and error as old spellings. */
+    private String spfAlias(String result, Location at) {
+        String mapped = result == null ? null : switch (result) {
+            case "hardfail" -> "fail";
+            case "unknown" -> "temperror";
+            case "error" -> "permerror";
+            default -> result;
+        };
+        if (mapped != null && !mapped.equals(result)) {
+            warnings.add(at, "SPF result \"" + result + "\" read as \"" + mapped + "\"");
+        }
+        return mapped;
+    }
+
+    private void known(String value, Set<String> allowed, String what, Location at) {
+        if (value != null && !allowed.contains(value)) {
+            warnings.add(at, "unknown " + what + " \"" + value + "\" kept as written");
+        }
+    }
+
+    private ReportHeader header(ReportMetadata metadata, PolicyPublished policy, String version, String namespace)
+            throws ReportFormatException {
+        Location at = source;
+        if (metadata == null) {
+            throw new ReportFormatException(at, "no <report_metadata>");
+        }
+        if (policy == null) {
+            throw new ReportFormatException(at, "no <policy_published>");
+        }
+        for (String b : badValues) {
+            warnings.add(at, "value ignored: " + b);
+        }
+        badValues.clear();
+        if (metadata.orgName == null) {
+            String domain = emailDomain(metadata.email);
+            if (domain == null) {
+                throw new ReportFormatException(at, "no <org_name> and no usable <email>: cannot tell who sent the report");
+            }
+            metadata.orgName = domain;
+            warnings.add(at, "empty <org_name>; taken from the reporter's e-mail domain \"" + domain + "\"");
+        }
+        if (metadata.reportId == null) {
+            throw new ReportFormatException(at, "no <report_id>");
+        }
+        DateRange range = metadata.dateRange;
+        if (range == null || range.rawBegin == null || range.rawEnd == null) {
+            throw new ReportFormatException(at, "no <date_range> with <begin> and <end>");
+        }
+        range.begin = epochSecond(range.rawBegin, "begin", at);
+        range.end = epochSecond(range.rawEnd, "end", at);
+        if (range.begin > range.end) {
+            throw new ReportFormatException(at, "<date_range> <begin> " + range.rawBegin + " is after <end> " + range.rawEnd);
+        }
+        if (policy.domain == null) {
+            throw new ReportFormatException(at, "no <policy_published> <domain>");
+        }
+        known(policy.p, DISPOSITIONS, "policy p", at);
+        known(policy.sp, DISPOSITIONS, "policy sp", at);
+        known(policy.np, DISPOSITIONS, "policy np", at);
+        boolean bis = RFC9990_NAMESPACE.equals(namespace) || metadata.generator != null || policy.np != null
+                || policy.testing != null || policy.discoveryMethod != null;
+        return new ReportHeader(metadata, policy, version, namespace, bis ? "rfc9990" : "rfc7489");
+    }
+
+    /** Spec D12: decimal seconds are truncated; values too large for seconds are milliseconds. */
+    private long epochSecond(String raw, String element, Location at) throws ReportFormatException {
+        BigDecimal value;
+        try {
+            value = new BigDecimal(raw);
+        } catch (NumberFormatException e) {
+            throw new ReportFormatException(at, "<date_range> <" + element + "> is \"" + raw + "\", expected seconds since 1970");
+        }
+        if (value.signum() < 0) {
+            throw new ReportFormatException(at, "<date_range> <" + element + "> is negative: " + raw);
+        }
+        if (value.compareTo(BigDecimal.valueOf(MILLISECONDS_THRESHOLD)) >= 0) {
+            warnings.add(at, "<date_range> <" + element + "> " + raw + " is in milliseconds; read as seconds");
+            value = value.movePointLeft(3);
+        }
+        try {
+            return value.toBigInteger().longValueExact();
+        } catch (ArithmeticException e) {
+            throw new ReportFormatException(at, "<date_range> <" + element + "> is out of range: " + raw);
+        }
+    }
+
+    private static String emailDomain(String email) {
+        if (email == null) {
+            return null;
+        }
+        int at = email.lastIndexOf('@');
+        String domain = Normalize.domain(at < 0 ? null : email.substring(at + 1).replace(">", ""));
+        return domain == null || domain.isEmpty() ? null : domain;
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (input.malformedBytes() > 0) {
+            warnings.add(source, input.malformedBytes() + " bytes were not valid UTF-8 and were read as windows-1252");
+        }
+        if (recordCount == 0) {
+            warnings.add(source, "the report has no records");
+        }
+    }
+
+    private <T> T bind(Class<T> type) throws ReportFormatException, IOException {
+        try {
+            return unmarshaller.unmarshal(view, type).getValue();
+        } catch (UnmarshalException e) {
+            if (e.getLinkedException() instanceof XMLStreamException x) {
+                throw malformed(x);
+            }
+            throw new ReportFormatException(here(), "cannot read <" + type.getSimpleName() + ">: " + e.getMessage(), e);
+        } catch (JAXBException e) {
+            throw new ReportFormatException(here(), "cannot read element: " + e.getMessage(), e);
+        }
+    }
+
+    /** Skips the element the reader rests on; leaves the reader on the event after its end tag, like JAXB. */
+    private void skipElement() throws XMLStreamException {
+        int depth = 1;
+        while (depth > 0) {
+            int event = xml.next();
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                depth++;
+            } else if (event == XMLStreamConstants.END_ELEMENT) {
+                depth--;
+            }
+        }
+        xml.next();
+    }
+
+    private Location here() {
+        javax.xml.stream.Location l = xml == null ? null : xml.getLocation();
+        return l == null ? source : source.at(l.getLineNumber(), l.getColumnNumber());
+    }
+
+    private ReportFormatException malformed(XMLStreamException e) throws IOException {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException io) {
+                throw io; // damaged compressed data or a size limit, not an XML problem
+            }
+            if (t instanceof XMLStreamException x && x.getNestedException() instanceof IOException io) {
+                throw io;
+            }
+        }
+        javax.xml.stream.Location l = e.getLocation();
+        Location at = l == null ? source : source.at(l.getLineNumber(), l.getColumnNumber());
+        String message = e.getMessage();
+        // Woodstox prefixes position information we already give in the location.
+        int nl = message == null ? -1 : message.indexOf("\n at [");
+        if (nl >= 0) {
+            message = message.substring(0, nl);
+        }
+        if (message != null && message.startsWith("ParseError at [")) {
+            message = message.substring(message.indexOf("Message: ") + 9);
+        }
+        return new ReportFormatException(at, "not well-formed XML: " + message, e);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static XMLInputFactory createFactory() {
+        XMLInputFactory f = new WstxInputFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        f.setProperty(XMLInputFactory.IS_COALESCING, true);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        f.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, 64);
+        f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 64);
+        f.setProperty(WstxInputProperties.P_MAX_TEXT_LENGTH, 1 << 20);
+        return f;
+    }
+
+    private static JAXBContext createContext() {
+        try {
+            return JAXBContext.newInstance(ReportMetadata.class, PolicyPublished.class, ReportRecord.class);
+        } catch (JAXBException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Spec D1-D3: elements are matched by local name, whatever namespace a reporter used. */
+    private static final class NamespaceBlind extends StreamReaderDelegate {
+        NamespaceBlind(XMLStreamReader reader) {
+            super(reader);
+        }
+
+        @Override public String getNamespaceURI() { return XMLConstants.NULL_NS_URI; }
+        @Override public String getNamespaceURI(String prefix) { return XMLConstants.NULL_NS_URI; }
+        @Override public String getPrefix() { return XMLConstants.DEFAULT_NS_PREFIX; }
+        @Override public QName getName() { return new QName(getLocalName()); }
+        @Override public int getNamespaceCount() { return 0; }
+        @Override public String getAttributeNamespace(int index) { return XMLConstants.NULL_NS_URI; }
+        @Override public QName getAttributeName(int index) { return new QName(getAttributeLocalName(index)); }
+        @Override public String getAttributePrefix(int index) { return XMLConstants.DEFAULT_NS_PREFIX; }
+        @Override public NamespaceContext getNamespaceContext() { return EMPTY; }
+
+        private static final NamespaceContext EMPTY = new NamespaceContext() {
+            @Override public String getNamespaceURI(String prefix) { return XMLConstants.NULL_NS_URI; }
+            @Override public String getPrefix(String uri) { return null; }
+            @Override public java.util.Iterator<String> getPrefixes(String uri) { return java.util.Collections.emptyIterator(); }
+        };
+    }
+}

@@ -1,0 +1,209 @@
+package org.dmarcq.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The DuckDB database that holds ingested reports. {@link #open} creates or migrates the schema;
+ * {@link #openReadOnly} never writes. One process may write at a time (DuckDB's file lock).
+ */
+public final class Store implements AutoCloseable {
+    /** Migrations in order; the schema version is the number of migrations applied. */
+    private static final List<String> MIGRATIONS = List.of("001-initial.sql");
+
+    private final Path file;
+    private final DuckDBConnection connection;
+    private final boolean readOnly;
+
+    private Store(Path file, DuckDBConnection connection, boolean readOnly) {
+        this.file = file;
+        this.connection = connection;
+        this.readOnly = readOnly;
+    }
+
+    /** Opens the database for writing, creating it and bringing its schema up to date as needed. */
+    public static Store open(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new StoreException(file + ": the folder " + parent + " does not exist");
+        }
+        Store store = new Store(file, connect(file, false), false);
+        try {
+            store.migrate();
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Opens an existing database without the right to change it. */
+    public static Store openReadOnly(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException(file + ": no such database; create it with dmarcq ingest");
+        }
+        Store store = new Store(file, connect(file, true), true);
+        int version = store.schemaVersion();
+        if (version > MIGRATIONS.size()) {
+            store.close();
+            throw new StoreException(file + ": schema version " + version + " is newer than this dmarcq understands ("
+                    + MIGRATIONS.size() + "); upgrade dmarcq");
+        }
+        if (version < MIGRATIONS.size()) {
+            store.close();
+            throw new StoreException(file + ": schema version " + version + " is older than this dmarcq's ("
+                    + MIGRATIONS.size() + "); open it once for writing, e.g. with dmarcq ingest, to upgrade it");
+        }
+        return store;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** The JDBC connection, for queries of one's own (as {@code dmarcq sql} does). Owned by the store. */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** A loader for a batch of reports; see {@link ReportLoader}. */
+    public ReportLoader loader() {
+        if (readOnly) {
+            throw new IllegalStateException("the store is open read-only");
+        }
+        return new ReportLoader(connection);
+    }
+
+    /** Current schema version: the number of migrations applied (0 for an empty database). */
+    public int schemaVersion() {
+        try (Statement s = connection.createStatement()) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    return 0;
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(file + ": cannot read the schema version: " + e.getMessage(), e);
+        }
+    }
+
+    private void migrate() {
+        int version = schemaVersion();
+        if (version > MIGRATIONS.size()) {
+            throw new StoreException(file + ": schema version " + version + " is newer than this dmarcq understands ("
+                    + MIGRATIONS.size() + "); upgrade dmarcq");
+        }
+        for (int i = version; i < MIGRATIONS.size(); i++) {
+            String name = MIGRATIONS.get(i);
+            try (Statement s = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                if (i == 0) {
+                    s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)");
+                }
+                for (String statement : statements(resource("migrations/" + name))) {
+                    s.execute(statement);
+                }
+                s.execute("INSERT INTO schema_version VALUES (" + (i + 1) + ", '" + name + "', now()::TIMESTAMP)");
+                connection.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new StoreException(file + ": cannot upgrade the schema to version " + (i + 1) + ": " + e.getMessage(), e);
+            } finally {
+                autoCommit();
+            }
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is what the user needs to see
+        }
+    }
+
+    private void autoCommit() {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw new StoreException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> statements(String script) {
+        StringBuilder sql = new StringBuilder();
+        for (String line : script.split("\n")) {
+            int comment = line.indexOf("--");
+            sql.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
+        }
+        return java.util.Arrays.stream(sql.toString().split(";"))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+
+    static String resource(String name) {
+        try (InputStream in = Store.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static DuckDBConnection connect(Path file, boolean readOnly) {
+        Properties properties = new Properties();
+        if (readOnly) {
+            properties.setProperty("duckdb.read_only", "true");
+        }
+        // Extensions must never be fetched: only those built in (parquet, json, icu) exist offline.
+        properties.setProperty("autoinstall_known_extensions", "false");
+        properties.setProperty("autoload_known_extensions", "false");
+        try {
+            return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties);
+        } catch (SQLException e) {
+            throw new StoreException(file + ": cannot open the database: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException(file + ": cannot close the database: " + e.getMessage(), e);
+        }
+    }
+}
