@@ -138,8 +138,10 @@ public final class Ingest {
                     problem(e.location(), e.problem());
                 } catch (CorruptInputException e) {
                     problem(e.location(), e.getMessage());
+                } catch (InputRefusedException e) {
+                    problem(e.location() == null ? where : e.location(), e.getMessage());
                 } catch (IOException e) {
-                    problem(where, Unpacker.describe(e));
+                    problem(where, "cannot read: " + Unpacker.describe(e));
                 }
             }
             return new FileOutcome(input.name(), reports, duplicates, records, messages, skipped, List.copyOf(problems),

@@ -244,8 +244,7 @@ final class Unpacker {
                     continue;
                 }
                 if (key.endsWith("*")) {
-                    int quote = value.lastIndexOf('\'');
-                    value = quote >= 0 ? value.substring(quote + 1) : value; // RFC 2231: charset'lang'text
+                    value = rfc2231(value);
                 }
                 String decoded = DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT).strip();
                 if (current == null || key.startsWith("filename")) {
@@ -254,6 +253,24 @@ final class Unpacker {
             }
         }
         return current;
+    }
+
+    /** RFC 2231 extended value {@code charset'language'percent-encoded}; UTF-8 assumed for the bytes. */
+    private static String rfc2231(String value) {
+        int quote = value.lastIndexOf('\'');
+        String encoded = quote >= 0 ? value.substring(quote + 1) : value;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%' && i + 2 < encoded.length()
+                    && Character.digit(encoded.charAt(i + 1), 16) >= 0 && Character.digit(encoded.charAt(i + 2), 16) >= 0) {
+                bytes.write(Integer.parseInt(encoded.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static String describe(IOException e) {
@@ -279,7 +296,9 @@ final class Unpacker {
         public int read() throws IOException {
             try {
                 return super.read();
-            } catch (InputRefusedException | CorruptInputException e) {
+            } catch (InputRefusedException e) {
+                throw e.at(where);
+            } catch (CorruptInputException e) {
                 throw e;
             } catch (IOException e) {
                 throw new CorruptInputException(where, kind + " data is damaged: " + describe(e), e);
@@ -290,7 +309,9 @@ final class Unpacker {
         public int read(byte[] b, int off, int len) throws IOException {
             try {
                 return super.read(b, off, len);
-            } catch (InputRefusedException | CorruptInputException e) {
+            } catch (InputRefusedException e) {
+                throw e.at(where);
+            } catch (CorruptInputException e) {
                 throw e;
             } catch (IOException e) {
                 throw new CorruptInputException(where, kind + " data is damaged: " + describe(e), e);

@@ -75,9 +75,11 @@ public final class ReportReader implements Closeable {
             this.view = new NamespaceBlind(xml);
             this.unmarshaller = CONTEXT.createUnmarshaller();
             this.unmarshaller.setEventHandler(event -> {
-                Throwable cause = event.getLinkedException();
-                if (cause instanceof Normalize.BadValue) {
-                    badValues.add(cause.getMessage());
+                for (Throwable t = event.getLinkedException(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+                    if (t instanceof Normalize.BadValue) {
+                        badValues.add(t.getMessage());
+                        break;
+                    }
                 }
                 return true; // unknown elements are allowed (spec D10); bad values are checked after binding
             });
@@ -187,7 +189,20 @@ public final class ReportReader implements Closeable {
 
     private void readHeader() throws ReportFormatException, IOException {
         try {
-            int event = xml.nextTag();
+            int event = xml.next();
+            while (event != XMLStreamConstants.START_ELEMENT) {
+                if (event == XMLStreamConstants.DTD) {
+                    throw new ReportFormatException(here(), "a DOCTYPE declaration: not allowed in DMARC reports (it could"
+                            + " expand entities or read files)");
+                }
+                if (event == XMLStreamConstants.END_DOCUMENT) {
+                    throw new ReportFormatException(here(), "no XML element in it");
+                }
+                if (event == XMLStreamConstants.CHARACTERS && !xml.isWhiteSpace()) {
+                    throw new ReportFormatException(here(), "not well-formed XML: text before the root element");
+                }
+                event = xml.next();
+            }
             String root = xml.getLocalName();
             if (!"feedback".equals(root)) {
                 throw new ReportFormatException(here(), "not a DMARC aggregate report: the root element is <" + root
@@ -517,6 +532,9 @@ public final class ReportReader implements Closeable {
         }
         if (message != null && message.startsWith("ParseError at [")) {
             message = message.substring(message.indexOf("Message: ") + 9);
+        }
+        if (message != null && message.endsWith(".")) {
+            message = message.substring(0, message.length() - 1);
         }
         return new ReportFormatException(at, "not well-formed XML: " + message, e);
     }

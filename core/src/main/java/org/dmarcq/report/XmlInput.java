@@ -82,16 +82,20 @@ final class XmlInput {
         }
         Charset charset = null;
         if (head.startsWith("<?xml", start)) {
-            int close = head.indexOf("?>", start);
+            // Up to the first '>', not "?>": some reporters write <?xml ... ?"> (spec D14).
+            int close = head.indexOf('>', start);
             if (close < 0) {
-                throw new ReportFormatException(where, "XML declaration is not closed with ?>");
+                throw new ReportFormatException(where, "the XML declaration is not closed");
             }
-            String declaration = head.substring(start, close + 2);
+            String declaration = head.substring(start, close + 1);
             Matcher m = ENCODING.matcher(declaration);
             if (m.find()) {
                 charset = charset(m.group(1), where, warnings);
             }
-            start = close + 2;
+            if (!declaration.endsWith("?>")) {
+                warnings.add(where, "malformed XML declaration " + declaration + " ignored");
+            }
+            start = close + 1;
         }
         in.skipNBytes(start);
         if (charset == null || charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII)) {

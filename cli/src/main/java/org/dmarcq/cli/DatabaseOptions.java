@@ -1,0 +1,22 @@
+package org.dmarcq.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --db FILE}: which database, defaulting to {@code $DMARCQ_DB}, then {@code ./dmarcq.duckdb}. */
+final class DatabaseOptions {
+    static final String ENVIRONMENT = "DMARCQ_DB";
+    static final String DEFAULT = "dmarcq.duckdb";
+
+    @Option(names = "--db", paramLabel = "FILE",
+            description = "The database file (default: $" + ENVIRONMENT + ", else ./" + DEFAULT + ").")
+    Path db;
+
+    Path path() {
+        if (db != null) {
+            return db;
+        }
+        String fromEnvironment = System.getenv(ENVIRONMENT);
+        return fromEnvironment != null && !fromEnvironment.isBlank() ? Path.of(fromEnvironment) : Path.of(DEFAULT);
+    }
+}

@@ -1,0 +1,172 @@
+package org.dmarcq.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.dmarcq.ingest.FileOutcome;
+import org.dmarcq.ingest.Ingest;
+import org.dmarcq.ingest.IngestListener;
+import org.dmarcq.ingest.IngestOptions;
+import org.dmarcq.ingest.IngestProblem;
+import org.dmarcq.ingest.IngestSummary;
+import org.dmarcq.report.ReportWarning;
+import org.dmarcq.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "ingest",
+        description = {"Read DMARC aggregate reports into the database.",
+                "Reads XML, gzip and zip files, e-mails (.eml) with reports attached, mbox files and Maildir folders,"
+                        + " told apart by their content. Folders are read recursively; - reads standard input.",
+                "A report already stored (same reporter, report ID, domain and period) is counted as a duplicate"
+                        + " and not stored again."},
+        mixinStandardHelpOptions = true,
+        footer = {"",
+                "Each input that cannot be read gives one line on standard error, 'FILE: what is wrong',",
+                "and the rest of the batch goes on.",
+                "",
+                "Exit status: 0 every file was read; 1 some could not be (see the lines on standard error);",
+                "2 wrong usage.",
+                "",
+                "Examples:",
+                "  dmarcq ingest ~/Maildir/.DMARC/            a Maildir folder of rua mail",
+                "  dmarcq ingest rua-export.mbox reports/*.zip",
+                "  gunzip -c report.xml.gz | dmarcq ingest -",
+                "  dmarcq ingest --format json reports/ > summary.json"})
+final class IngestCommand implements Callable<Integer> {
+    enum SummaryFormat { TEXT, JSON }
+
+    @Mixin DatabaseOptions database;
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to read; - for standard input.")
+    List<String> paths;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Summary as text (default) or json: one JSON object on standard output.")
+    SummaryFormat format;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", defaultValue = "1g", converter = Sizes.class,
+            description = "Most bytes one file may decompress to (default: ${DEFAULT-VALUE}); larger input is refused"
+                    + " as a likely decompression bomb. Suffixes k, m, g.")
+    long maxSize;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also print each warning: deviations that were tolerated or repaired.")
+    boolean verbose;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean terminal = System.console() != null && format == SummaryFormat.TEXT;
+        IngestSummary summary;
+        try (Store store = Store.open(database.path());
+             Progress progress = terminal ? new Progress() : null) {
+            IngestListener listener = new IngestListener() {
+                @Override
+                public void started(int files) {
+                    if (progress != null) {
+                        progress.start(files);
+                    }
+                }
+
+                @Override
+                public void fileDone(FileOutcome outcome) {
+                    if (progress != null) {
+                        progress.fileDone(outcome);
+                    } else {
+                        report(outcome, err);
+                    }
+                }
+            };
+            summary = Ingest.into(store)
+                    .options(IngestOptions.defaults().withMaxBytes(maxSize))
+                    .listener(listener)
+                    .run(paths);
+            if (progress != null) {
+                progress.close();
+                for (FileOutcome outcome : progress.outcomes()) {
+                    report(outcome, err);
+                }
+            }
+        }
+        if (format == SummaryFormat.JSON) {
+            json(summary, out);
+        } else {
+            text(summary, out);
+        }
+        return summary.problems().isEmpty() ? 0 : Main.FAILED;
+    }
+
+    private void report(FileOutcome outcome, PrintWriter err) {
+        for (IngestProblem p : outcome.problems()) {
+            err.println(p);
+        }
+        if (verbose) {
+            for (ReportWarning w : outcome.warnings()) {
+                err.println(w.location() + ": warning: " + w.message());
+            }
+        }
+        err.flush();
+    }
+
+    private static void text(IngestSummary s, PrintWriter out) {
+        Object[][] lines = {
+                {"files read", s.files()},
+                {"reports new", s.reports()},
+                {"duplicates", s.duplicates()},
+                {"records", s.records()},
+                {"messages", s.messages()},
+                {"files with errors", s.failedFiles()},
+        };
+        for (Object[] line : lines) {
+            out.printf(Locale.ROOT, "%-18s %,12d%n", line[0], ((Number) line[1]).longValue());
+        }
+        if (s.skippedRecords() > 0) {
+            out.printf(Locale.ROOT, "%-18s %,12d%n", "records skipped", s.skippedRecords());
+        }
+        if (s.warnings() > 0) {
+            out.printf(Locale.ROOT, "%-18s %,12d   (list them: dmarcq sql \"SELECT * FROM warnings\", or ingest with -v)%n",
+                    "warnings", s.warnings());
+        }
+        out.flush();
+    }
+
+    /** The contract of {@code ingest --format json}: see docs/cli.md. */
+    private static void json(IngestSummary s, PrintWriter out) {
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            g.writeStartObject();
+            g.writeNumberField("files", s.files());
+            g.writeNumberField("reports", s.reports());
+            g.writeNumberField("duplicates", s.duplicates());
+            g.writeNumberField("records", s.records());
+            g.writeNumberField("messages", s.messages());
+            g.writeNumberField("skipped_records", s.skippedRecords());
+            g.writeNumberField("warnings", s.warnings());
+            g.writeArrayFieldStart("errors");
+            for (IngestProblem p : s.problems()) {
+                g.writeStartObject();
+                g.writeStringField("file", p.file());
+                g.writeStringField("location", p.location());
+                g.writeStringField("message", p.message());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        out.println();
+        out.flush();
+    }
+}

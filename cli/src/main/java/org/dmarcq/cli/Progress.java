@@ -1,0 +1,56 @@
+package org.dmarcq.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.dmarcq.ingest.FileOutcome;
+
+/**
+ * The ingest progress bar on standard error: files done of total, reports per second, elapsed
+ * time. Problems found meanwhile are kept and printed after the bar, not through it.
+ */
+final class Progress implements AutoCloseable {
+    private ProgressBar bar;
+    private final List<FileOutcome> outcomes = new ArrayList<>();
+    private long reports;
+    private long started;
+
+    void start(int files) {
+        started = System.nanoTime();
+        bar = new ProgressBarBuilder()
+                .setTaskName("Ingesting")
+                .setInitialMax(files)
+                .setUnit(" files", 1)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build();
+    }
+
+    void fileDone(FileOutcome outcome) {
+        reports += outcome.reports() + outcome.duplicates();
+        if (outcome.failed()) {
+            outcomes.add(outcome);
+        }
+        double seconds = Math.max((System.nanoTime() - started) / 1e9, 1e-3);
+        bar.step();
+        bar.setExtraMessage(String.format(Locale.ROOT, "%,d reports, %,.0f reports/s", reports, reports / seconds));
+    }
+
+    /** Files that had problems, to print once the bar is gone. */
+    List<FileOutcome> outcomes() {
+        return outcomes;
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+}

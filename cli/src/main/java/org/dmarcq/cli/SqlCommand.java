@@ -1,0 +1,87 @@
+package org.dmarcq.cli;
+
+import java.io.PrintWriter;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dmarcq.cli.output.Format;
+import org.dmarcq.cli.output.ResultPrinter;
+import org.dmarcq.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "sql",
+        description = {"Run one SQL statement against the database and print the result.",
+                "The tables and columns are described in docs/schema.md. The database is opened read-only"
+                        + " unless --write is given."},
+        mixinStandardHelpOptions = true,
+        footer = {"",
+                "Examples:",
+                "  dmarcq sql \"SELECT org_name, count(*) AS reports FROM reports GROUP BY ALL ORDER BY 2 DESC\"",
+                "  dmarcq sql --format csv \"SELECT * FROM records\" > records.csv",
+                "  dmarcq sql --format json \"SELECT source_ip, sum(count) AS messages FROM records GROUP BY ALL\""})
+final class SqlCommand implements Callable<Integer> {
+    /** Rows an aligned table shows; CSV and JSON print every row. */
+    static final int TABLE_ROWS = 10_000;
+
+    @Mixin DatabaseOptions database;
+
+    @Parameters(paramLabel = "STATEMENT", description = "One SQL statement (DuckDB dialect).")
+    String statement;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table (default), csv, or json: an array of objects, column names as keys.")
+    Format format;
+
+    @Option(names = "--write", description = "Open the database for writing, e.g. to create a view of one's own.")
+    boolean write;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Store store = write ? Store.open(database.path()) : Store.openReadOnly(database.path());
+             Statement s = store.connection().createStatement()) {
+            if (s.execute(statement)) {
+                try (ResultSet rs = s.getResultSet()) {
+                    new ResultPrinter(out, TABLE_ROWS).print(rs, format);
+                }
+            } else if (format == Format.TABLE) {
+                out.printf("(%,d rows changed)%n", Math.max(s.getUpdateCount(), 0));
+                out.flush();
+            }
+            return 0;
+        } catch (SQLException e) {
+            throw new UserException("SQL: " + sqlMessage(e), e);
+        }
+    }
+
+    /**
+     * DuckDB's message without the driver's wrapper line; the candidates list is dropped, the
+     * {@code LINE n:} excerpt with its caret kept, because it shows where the error is.
+     */
+    static String sqlMessage(SQLException e) {
+        String m = e.getMessage() == null ? "failed" : e.getMessage().strip();
+        List<String> lines = new ArrayList<>(m.lines().toList());
+        if (lines.size() > 1 && lines.get(0).contains("unsuccessful or closed pending query result")) {
+            lines.remove(0);
+        }
+        String first = lines.isEmpty() ? "failed" : lines.get(0).replaceFirst("^Error: ", "");
+        StringBuilder sb = new StringBuilder(first);
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("LINE ") && i + 1 < lines.size()) {
+                sb.append('\n').append(lines.get(i)).append('\n').append(lines.get(i + 1));
+                break;
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,85 @@
+package org.dmarcq.cli.output;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An aligned text table: a header, a rule, then the rows; numbers right-aligned, NULL shown as
+ * {@code NULL}, cells wider than {@link #MAX_CELL} cut with an ellipsis.
+ */
+public final class TextTable {
+    static final int MAX_CELL = 60;
+    static final String NULL = "NULL";
+
+    private final List<String> names;
+    private final List<String[]> rows = new ArrayList<>();
+    private final boolean[] numeric;
+    private final boolean[] seen;
+
+    public TextTable(List<String> names) {
+        this.names = List.copyOf(names);
+        this.numeric = new boolean[names.size()];
+        this.seen = new boolean[names.size()];
+        java.util.Arrays.fill(numeric, true);
+    }
+
+    /** Adds a row of plain values (numbers, strings, times, ...). */
+    public void add(Object... values) {
+        String[] cells = new String[names.size()];
+        for (int i = 0; i < cells.length; i++) {
+            Object v = i < values.length ? values[i] : null;
+            if (v != null) {
+                seen[i] = true;
+                numeric[i] &= Values.isNumber(v);
+            }
+            String text = v == null ? NULL : Values.text(v);
+            text = text.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
+            if (text.length() > MAX_CELL) {
+                text = text.substring(0, MAX_CELL - 1) + "…";
+            }
+            cells[i] = text;
+        }
+        rows.add(cells);
+    }
+
+    public void print(PrintWriter out) {
+        int[] widths = new int[names.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = names.get(i).length();
+            for (String[] row : rows) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < widths.length; i++) {
+            pad(line, names.get(i), widths[i], right(i), i == widths.length - 1);
+        }
+        out.println(line.toString().stripTrailing());
+        line.setLength(0);
+        for (int i = 0; i < widths.length; i++) {
+            line.append("-".repeat(widths[i])).append(i == widths.length - 1 ? "" : "  ");
+        }
+        out.println(line);
+        for (String[] row : rows) {
+            line.setLength(0);
+            for (int i = 0; i < widths.length; i++) {
+                pad(line, row[i], widths[i], right(i), i == widths.length - 1);
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        out.flush();
+    }
+
+    private boolean right(int column) {
+        return seen[column] && numeric[column];
+    }
+
+    private static void pad(StringBuilder line, String text, int width, boolean right, boolean last) {
+        String spaces = " ".repeat(width - text.length());
+        line.append(right ? spaces + text : text + (last ? "" : spaces));
+        if (!last) {
+            line.append("  ");
+        }
+    }
+}
