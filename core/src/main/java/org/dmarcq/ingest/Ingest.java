@@ -33,7 +33,6 @@ import org.dmarcq.store.Store;
 public final class Ingest {
     /** Reports up to this size are held in memory, so a malformed one can be repaired and re-read. */
     private static final int REPAIRABLE_BYTES = 16 << 20;
-    private static final long COMMIT_INTERVAL_NANOS = 5_000_000_000L;
 
     private final Store store;
     private IngestOptions options = IngestOptions.defaults();
@@ -74,7 +73,7 @@ public final class Ingest {
             for (Inputs.Input input : inputs) {
                 FileOutcome outcome = new FileRun(input, loader).run();
                 totals.add(outcome);
-                if (System.nanoTime() - lastCommit > COMMIT_INTERVAL_NANOS) {
+                if (System.nanoTime() - lastCommit >= options.commitInterval().toNanos()) {
                     loader.commit();
                     lastCommit = System.nanoTime();
                 }

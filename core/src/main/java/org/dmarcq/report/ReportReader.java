@@ -45,6 +45,8 @@ public final class ReportReader implements Closeable {
     private static final Set<String> OVERRIDES = Set.of("forwarded", "sampled_out", "trusted_forwarder", "mailing_list",
             "local_policy", "other", "policy_test_mode");
 
+    private static final int MAX_DEPTH = 64;
+    private static final int MAX_TEXT = 1 << 20;
     private static final XMLInputFactory FACTORY = createFactory();
     private static final JAXBContext CONTEXT = createContext();
 
@@ -536,6 +538,12 @@ public final class ReportReader implements Closeable {
         if (message != null && message.endsWith(".")) {
             message = message.substring(0, message.length() - 1);
         }
+        if (message != null && message.startsWith("Maximum Element Depth limit")) {
+            return new ReportFormatException(at, "refused: elements nested more than " + MAX_DEPTH + " deep", e);
+        }
+        if (message != null && message.startsWith("Text size limit")) {
+            return new ReportFormatException(at, "refused: a text of more than " + MAX_TEXT + " characters", e);
+        }
         return new ReportFormatException(at, "not well-formed XML: " + message, e);
     }
 
@@ -550,9 +558,9 @@ public final class ReportReader implements Closeable {
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
         f.setProperty(XMLInputFactory.IS_COALESCING, true);
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-        f.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, 64);
+        f.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, MAX_DEPTH);
         f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 64);
-        f.setProperty(WstxInputProperties.P_MAX_TEXT_LENGTH, 1 << 20);
+        f.setProperty(WstxInputProperties.P_MAX_TEXT_LENGTH, MAX_TEXT);
         return f;
     }
 

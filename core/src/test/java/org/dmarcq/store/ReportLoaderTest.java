@@ -1,0 +1,108 @@
+package org.dmarcq.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.dmarcq.report.Location;
+import org.dmarcq.report.ReportReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportLoaderTest {
+    @TempDir Path temp;
+
+    @Test
+    void anAbortedReportLeavesNoRowsAndKeysAreReused() throws Exception {
+        try (Store store = Store.open(temp.resolve("a.duckdb")); ReportLoader loader = store.loader()) {
+            load(loader, report("first", 3), true);
+            load(loader, report("aborted", 4), false);
+            load(loader, report("second", 2), true);
+            loader.commit();
+            assertThat(query(store, "SELECT string_agg(report_id || ':' || record_count, ',' ORDER BY report_key) FROM reports"))
+                    .isEqualTo("first:3,second:2");
+            assertThat(query(store, "SELECT count(*) FROM records")).isEqualTo("5");
+            assertThat(query(store, "SELECT count(*) FROM spf_results")).isEqualTo("5");
+            assertThat(query(store, "SELECT string_agg(record_key::VARCHAR, ',' ORDER BY record_key) FROM records"))
+                    .isEqualTo("1,2,3,4,5");
+        }
+    }
+
+    @Test
+    void nothingIsKeptWithoutACommit() throws Exception {
+        Path db = temp.resolve("b.duckdb");
+        try (Store store = Store.open(db); ReportLoader loader = store.loader()) {
+            load(loader, report("kept", 1), true);
+            loader.commit();
+            load(loader, report("lost", 1), true);
+        }
+        try (Store store = Store.openReadOnly(db)) {
+            assertThat(query(store, "SELECT string_agg(report_id, ',') FROM reports")).isEqualTo("kept");
+            assertThat(query(store, "SELECT count(*) FROM records")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void theSameReportTwiceIsADuplicateEvenWithinOneBatch() throws Exception {
+        try (Store store = Store.open(temp.resolve("c.duckdb")); ReportLoader loader = store.loader()) {
+            assertThat(load(loader, report("x", 1), true)).isTrue();
+            assertThat(load(loader, report("x", 1), true)).isFalse();
+            loader.commit();
+        }
+        try (Store store = Store.open(temp.resolve("c.duckdb")); ReportLoader loader = store.loader()) {
+            assertThat(load(loader, report("x", 1), true)).isFalse();
+        }
+    }
+
+    @Test
+    void aNewDatabaseHasTheCurrentSchemaVersion() {
+        try (Store store = Store.open(temp.resolve("d.duckdb"))) {
+            assertThat(store.schemaVersion()).isEqualTo(1);
+        }
+        try (Store store = Store.open(temp.resolve("d.duckdb"))) {
+            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(1);
+        }
+    }
+
+    private static boolean load(ReportLoader loader, String xml, boolean end) throws Exception {
+        try (ReportReader reader = ReportReader.open(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
+                Location.of("t.xml", null))) {
+            if (!loader.beginReport(reader.header(), "t.xml")) {
+                return false;
+            }
+            for (var r = reader.next(); r != null; r = reader.next()) {
+                loader.record(r);
+            }
+            if (end) {
+                loader.endReport(List.of(), 0);
+            } else {
+                loader.abortReport();
+            }
+            return true;
+        }
+    }
+
+    private static String report(String id, int records) {
+        StringBuilder sb = new StringBuilder("<feedback><report_metadata><org_name>o</org_name><email>a@o.example</email><report_id>")
+                .append(id).append("</report_id><date_range><begin>1762387200</begin><end>1762473600</end></date_range>")
+                .append("</report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published>");
+        for (int i = 0; i < records; i++) {
+            sb.append("<record><row><source_ip>192.0.2.").append(i + 1).append("</source_ip><count>1</count>")
+                    .append("<policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated>")
+                    .append("</row><identifiers><header_from>example.com</header_from></identifiers><auth_results><spf>")
+                    .append("<domain>example.com</domain><result>pass</result></spf></auth_results></record>");
+        }
+        return sb.append("</feedback>").toString();
+    }
+
+    private static String query(Store store, String sql) throws Exception {
+        try (Statement s = store.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
