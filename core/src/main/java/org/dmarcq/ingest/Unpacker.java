@@ -67,7 +67,7 @@ final class Unpacker {
         if (depth > options.maxDepth()) {
             throw new InputRefusedException("refused: containers nested more than " + options.maxDepth() + " deep");
         }
-        BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 64 * 1024);
+        BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 16 * 1024);
         in.mark(Content.PEEK);
         byte[] head = in.readNBytes(Content.PEEK);
         in.reset();

@@ -2,10 +2,6 @@ package org.dmarcq.report;
 
 import com.ctc.wstx.api.WstxInputProperties;
 import com.ctc.wstx.stax.WstxInputFactory;
-import jakarta.xml.bind.JAXBContext;
-import jakarta.xml.bind.JAXBException;
-import jakarta.xml.bind.UnmarshalException;
-import jakarta.xml.bind.Unmarshaller;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,19 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
-import javax.xml.XMLConstants;
-import javax.xml.namespace.NamespaceContext;
-import javax.xml.namespace.QName;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import javax.xml.stream.util.StreamReaderDelegate;
 
 /**
  * Reads one DMARC aggregate report (RFC 7489 or RFC 9990) as a stream: the header first, then
- * one record at a time, so memory does not grow with the report. StAX walks the document; JAXB
- * binds each {@code report_metadata}, {@code policy_published} and {@code record} element.
+ * one record at a time, so memory does not grow with the report. StAX walks the document, and
+ * each {@code report_metadata}, {@code policy_published} and {@code record} element is bound into
+ * the JAXB-annotated model by {@link Binder}.
  *
  * <p>Tolerant where the spec note says reporters deviate (namespaces, case, empty elements, order,
  * odd dates, aliases), each tolerance recorded as a {@link ReportWarning}; a record that cannot be
@@ -48,13 +41,9 @@ public final class ReportReader implements Closeable {
     private static final int MAX_DEPTH = 64;
     private static final int MAX_TEXT = 1 << 20;
     private static final XMLInputFactory FACTORY = createFactory();
-    private static final JAXBContext CONTEXT = createContext();
-
     private final Location source;
     private final XmlInput input;
     private final XMLStreamReader xml;
-    private final XMLStreamReader view;
-    private final Unmarshaller unmarshaller;
     private final Warnings warnings = new Warnings();
     private final List<String> badValues = new ArrayList<>();
     private final Queue<ReportRecord> early = new ArrayDeque<>();
@@ -74,21 +63,8 @@ public final class ReportReader implements Closeable {
         this.input = text != null ? text : XmlInput.open(in, source, warnings);
         try {
             this.xml = FACTORY.createXMLStreamReader(input.reader());
-            this.view = new NamespaceBlind(xml);
-            this.unmarshaller = CONTEXT.createUnmarshaller();
-            this.unmarshaller.setEventHandler(event -> {
-                for (Throwable t = event.getLinkedException(); t != null; t = t.getCause() == t ? null : t.getCause()) {
-                    if (t instanceof Normalize.BadValue) {
-                        badValues.add(t.getMessage());
-                        break;
-                    }
-                }
-                return true; // unknown elements are allowed (spec D10); bad values are checked after binding
-            });
         } catch (XMLStreamException e) {
             throw malformed(e);
-        } catch (JAXBException e) {
-            throw new IllegalStateException("JAXB is not set up", e);
         }
     }
 
@@ -485,28 +461,15 @@ public final class ReportReader implements Closeable {
 
     private <T> T bind(Class<T> type) throws ReportFormatException, IOException {
         try {
-            return unmarshaller.unmarshal(view, type).getValue();
-        } catch (UnmarshalException e) {
-            if (e.getLinkedException() instanceof XMLStreamException x) {
-                throw malformed(x);
-            }
-            throw new ReportFormatException(here(), "cannot read <" + type.getSimpleName() + ">: " + e.getMessage(), e);
-        } catch (JAXBException e) {
-            throw new ReportFormatException(here(), "cannot read element: " + e.getMessage(), e);
+            return Binder.bind(xml, type, badValues::add);
+        } catch (XMLStreamException e) {
+            throw malformed(e);
         }
     }
 
-    /** Skips the element the reader rests on; leaves the reader on the event after its end tag, like JAXB. */
+    /** Skips the element the reader rests on; leaves the reader on the event after its end tag, as bind does. */
     private void skipElement() throws XMLStreamException {
-        int depth = 1;
-        while (depth > 0) {
-            int event = xml.next();
-            if (event == XMLStreamConstants.START_ELEMENT) {
-                depth++;
-            } else if (event == XMLStreamConstants.END_ELEMENT) {
-                depth--;
-            }
-        }
+        Binder.skip(xml);
         xml.next();
     }
 
@@ -562,36 +525,5 @@ public final class ReportReader implements Closeable {
         f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 64);
         f.setProperty(WstxInputProperties.P_MAX_TEXT_LENGTH, MAX_TEXT);
         return f;
-    }
-
-    private static JAXBContext createContext() {
-        try {
-            return JAXBContext.newInstance(ReportMetadata.class, PolicyPublished.class, ReportRecord.class);
-        } catch (JAXBException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** Spec D1-D3: elements are matched by local name, whatever namespace a reporter used. */
-    private static final class NamespaceBlind extends StreamReaderDelegate {
-        NamespaceBlind(XMLStreamReader reader) {
-            super(reader);
-        }
-
-        @Override public String getNamespaceURI() { return XMLConstants.NULL_NS_URI; }
-        @Override public String getNamespaceURI(String prefix) { return XMLConstants.NULL_NS_URI; }
-        @Override public String getPrefix() { return XMLConstants.DEFAULT_NS_PREFIX; }
-        @Override public QName getName() { return new QName(getLocalName()); }
-        @Override public int getNamespaceCount() { return 0; }
-        @Override public String getAttributeNamespace(int index) { return XMLConstants.NULL_NS_URI; }
-        @Override public QName getAttributeName(int index) { return new QName(getAttributeLocalName(index)); }
-        @Override public String getAttributePrefix(int index) { return XMLConstants.DEFAULT_NS_PREFIX; }
-        @Override public NamespaceContext getNamespaceContext() { return EMPTY; }
-
-        private static final NamespaceContext EMPTY = new NamespaceContext() {
-            @Override public String getNamespaceURI(String prefix) { return XMLConstants.NULL_NS_URI; }
-            @Override public String getPrefix(String uri) { return null; }
-            @Override public java.util.Iterator<String> getPrefixes(String uri) { return java.util.Collections.emptyIterator(); }
-        };
     }
 }

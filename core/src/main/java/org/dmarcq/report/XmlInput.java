@@ -46,7 +46,7 @@ final class XmlInput {
     }
 
     static XmlInput open(InputStream raw, Location where, Warnings warnings) throws IOException, ReportFormatException {
-        BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
+        InputStream in = raw.markSupported() ? raw : new BufferedInputStream(raw, 16 * 1024);
         in.mark(PREFIX);
         byte[] prefix = in.readNBytes(PREFIX);
         in.reset();
