@@ -1,17 +1,13 @@
 package org.dmarcq.ingest;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.nio.file.Files;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import org.dmarcq.report.Location;
-import org.dmarcq.report.ReportFormatException;
-import org.dmarcq.report.ReportHeader;
-import org.dmarcq.report.ReportReader;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.dmarcq.report.ReportRecord;
 import org.dmarcq.report.ReportWarning;
 import org.dmarcq.store.ReportLoader;
@@ -26,13 +22,16 @@ import org.dmarcq.store.Store;
  * }
  * }</pre>
  *
+ * <p>Files are unpacked and parsed on worker threads, one per core, and stored on the calling
+ * thread in the order given, so keys and results do not depend on timing.
+ *
  * <p>One bad file never stops the batch: its problems are collected and the next file is read.
  * Each report is stored whole or not at all; work is committed every few seconds and at the end,
  * so an interrupted ingest loses only uncommitted reports, and running it again completes it.
  */
 public final class Ingest {
-    /** Reports up to this size are held in memory, so a malformed one can be repaired and re-read. */
-    private static final int REPAIRABLE_BYTES = 16 << 20;
+    /** Files read ahead of the one being stored: each holds at most a few batches of records. */
+    private static final int READ_AHEAD = 8;
 
     private final Store store;
     private IngestOptions options = IngestOptions.defaults();
@@ -68,10 +67,24 @@ public final class Ingest {
         List<Inputs.Input> inputs = Inputs.expand(names);
         listener.started(inputs.size());
         Totals totals = new Totals();
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
+            Thread t = new Thread(runnable, "dmarcq-read");
+            t.setDaemon(true);
+            return t;
+        });
+        Deque<ParsedFile> reading = new ArrayDeque<>();
         try (ReportLoader loader = store.loader()) {
             long lastCommit = System.nanoTime();
-            for (Inputs.Input input : inputs) {
-                FileOutcome outcome = new FileRun(input, loader).run();
+            int next = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                // Files are read ahead on the workers and stored here, in order.
+                while (next < inputs.size() && next < i + READ_AHEAD) {
+                    ParsedFile file = new ParsedFile(inputs.get(next++), options, stdin, loader::isStored);
+                    reading.add(file);
+                    pool.execute(file);
+                }
+                FileOutcome outcome = store(reading.poll(), loader);
                 totals.add(outcome);
                 if (System.nanoTime() - lastCommit >= options.commitInterval().toNanos()) {
                     loader.commit();
@@ -80,8 +93,79 @@ public final class Ingest {
                 listener.fileDone(outcome);
             }
             loader.commit();
+        } finally {
+            reading.forEach(ParsedFile::cancel);
+            pool.shutdownNow();
         }
         return totals.summary(inputs.size());
+    }
+
+    /** Stores what a worker read from one file, as it comes. */
+    private static FileOutcome store(ParsedFile file, ReportLoader loader) {
+        String name = file.input().name();
+        List<IngestProblem> problems = new ArrayList<>();
+        List<ReportWarning> warnings = new ArrayList<>();
+        int reports = 0;
+        int duplicates = 0;
+        long records = 0;
+        long messages = 0;
+        long skipped = 0;
+        boolean storing = false;
+        long reportRecords = 0;
+        long reportMessages = 0;
+        try {
+            while (true) {
+                ParsedFile.Item item = file.take();
+                if (item instanceof ParsedFile.Begin begin) {
+                    storing = loader.beginReport(begin.header(), begin.where().source());
+                    if (!storing) {
+                        duplicates++;
+                    }
+                    reportRecords = 0;
+                    reportMessages = 0;
+                } else if (item instanceof ParsedFile.Records batch) {
+                    if (storing) {
+                        for (ReportRecord r : batch.records()) {
+                            loader.record(r);
+                            reportMessages += r.count();
+                        }
+                        reportRecords += batch.records().size();
+                    }
+                } else if (item instanceof ParsedFile.End end) {
+                    if (storing) {
+                        loader.endReport(end.warnings(), end.skipped());
+                        reports++;
+                        records += reportRecords;
+                        messages += reportMessages;
+                        skipped += end.skipped();
+                        warnings.addAll(end.warnings());
+                        storing = false;
+                    }
+                } else if (item instanceof ParsedFile.Abort) {
+                    if (storing) {
+                        loader.abortReport();
+                        storing = false;
+                    }
+                } else if (item instanceof ParsedFile.Duplicate) {
+                    duplicates++;
+                } else if (item instanceof ParsedFile.Problem p) {
+                    problems.add(new IngestProblem(name, p.where().toString(), p.message()));
+                } else if (item instanceof ParsedFile.Crash crash) {
+                    throw crash.error();
+                } else if (item instanceof ParsedFile.Done) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + name, e);
+        } catch (RuntimeException e) {
+            if (storing) {
+                loader.abortReport();
+            }
+            throw e;
+        }
+        return new FileOutcome(name, reports, duplicates, records, messages, skipped, List.copyOf(problems), List.copyOf(warnings));
     }
 
     private static final class Totals {
@@ -106,120 +190,5 @@ public final class Ingest {
         IngestSummary summary(int files) {
             return new IngestSummary(files, reports, duplicates, records, messages, skipped, warnings, List.copyOf(problems));
         }
-    }
-
-    /** Reading one input file. */
-    private final class FileRun {
-        private final Inputs.Input input;
-        private final ReportLoader loader;
-        private final List<IngestProblem> problems = new ArrayList<>();
-        private final List<ReportWarning> warnings = new ArrayList<>();
-        private int reports;
-        private int duplicates;
-        private long records;
-        private long messages;
-        private long skipped;
-
-        FileRun(Inputs.Input input, ReportLoader loader) {
-            this.input = input;
-            this.loader = loader;
-        }
-
-        FileOutcome run() {
-            Location where = Location.of(input.name(), null);
-            if (input.problem() != null) {
-                problem(where, input.problem());
-            } else {
-                Unpacker unpacker = new Unpacker(options, this::report, this::problem);
-                try (InputStream in = input.path() == null ? nonClosing(stdin) : Files.newInputStream(input.path())) {
-                    unpacker.unpack(in, where);
-                } catch (ReportFormatException e) {
-                    problem(e.location(), e.problem());
-                } catch (CorruptInputException e) {
-                    problem(e.location(), e.getMessage());
-                } catch (InputRefusedException e) {
-                    problem(e.location() == null ? where : e.location(), e.getMessage());
-                } catch (IOException e) {
-                    problem(where, "cannot read: " + Unpacker.describe(e));
-                }
-            }
-            return new FileOutcome(input.name(), reports, duplicates, records, messages, skipped, List.copyOf(problems),
-                    List.copyOf(warnings));
-        }
-
-        private void problem(Location where, String message) {
-            problems.add(new IngestProblem(input.name(), where.toString(), message));
-        }
-
-        /** One XML document found in the input: stored, counted as a duplicate, or reported as a problem. */
-        private void report(InputStream xml, Location where) throws IOException {
-            byte[] head = xml.readNBytes(REPAIRABLE_BYTES + 1);
-            boolean whole = head.length <= REPAIRABLE_BYTES;
-            InputStream content = whole ? new ByteArrayInputStream(head)
-                    : new SequenceInputStream(new ByteArrayInputStream(head), xml);
-            try {
-                load(ReportReader.open(content, where), where);
-            } catch (ReportFormatException e) {
-                if (!whole || !repair(head, where, e)) {
-                    problem(e.location(), e.problem());
-                }
-            } catch (CorruptInputException e) {
-                problem(e.location(), e.getMessage());
-            }
-        }
-
-        private boolean repair(byte[] content, Location where, ReportFormatException original) throws IOException {
-            if (!original.problem().startsWith("not well-formed XML")) {
-                return false;
-            }
-            try {
-                ReportReader reader = ReportReader.openRepaired(content, where, original);
-                if (reader == null) {
-                    return false;
-                }
-                load(reader, where);
-                return true;
-            } catch (ReportFormatException e) {
-                return false; // the original error is the one to show
-            }
-        }
-
-        private void load(ReportReader reader, Location where) throws ReportFormatException, IOException {
-            try (reader) {
-                ReportHeader header = reader.header();
-                if (!loader.beginReport(header, where.source())) {
-                    duplicates++;
-                    return;
-                }
-                long reportRecords = 0;
-                long reportMessages = 0;
-                try {
-                    for (ReportRecord r; (r = reader.next()) != null; ) {
-                        loader.record(r);
-                        reportRecords++;
-                        reportMessages += r.count();
-                    }
-                    List<ReportWarning> reportWarnings = reader.warnings();
-                    loader.endReport(reportWarnings, reader.skippedRecords());
-                    warnings.addAll(reportWarnings);
-                    skipped += reader.skippedRecords();
-                } catch (ReportFormatException | IOException | RuntimeException e) {
-                    loader.abortReport();
-                    throw e;
-                }
-                reports++;
-                records += reportRecords;
-                messages += reportMessages;
-            }
-        }
-    }
-
-    private static InputStream nonClosing(InputStream in) {
-        return new java.io.FilterInputStream(in) {
-            @Override
-            public void close() {
-                // standard input belongs to the caller
-            }
-        };
     }
 }

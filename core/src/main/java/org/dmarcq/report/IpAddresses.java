@@ -53,32 +53,34 @@ public final class IpAddresses {
     }
 
     private static String ipv4(String t) {
-        String[] parts = t.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder(15);
-        for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3) {
-                return null;
-            }
-            int value = 0;
-            for (int i = 0; i < part.length(); i++) {
-                char c = part.charAt(i);
-                if (c < '0' || c > '9') {
+        int[] parts = new int[4];
+        int part = 0;
+        int digits = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '.') {
+                if (digits == 0 || ++part > 3) {
                     return null;
                 }
-                value = value * 10 + (c - '0');
-            }
-            if (value > 255) {
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && digits < 3) {
+                parts[part] = parts[part] * 10 + (c - '0');
+                digits++;
+            } else {
                 return null;
             }
-            if (sb.length() > 0) {
-                sb.append('.');
-            }
-            sb.append(value);
         }
-        return sb.toString();
+        if (part != 3 || digits == 0 || parts[0] > 255 || parts[1] > 255 || parts[2] > 255 || parts[3] > 255) {
+            return null;
+        }
+        boolean canonical = true;
+        for (int i = 0; i + 1 < t.length(); i++) {
+            // a leading zero ("010") is the only way canonical text differs from valid input
+            if (t.charAt(i) == '0' && (i == 0 || t.charAt(i - 1) == '.') && t.charAt(i + 1) != '.') {
+                canonical = false;
+            }
+        }
+        return canonical ? t : parts[0] + "." + parts[1] + "." + parts[2] + "." + parts[3];
     }
 
     /** RFC 5952 section 4: lowercase, no leading zeros, the longest run (2+) of zero groups as "::". */

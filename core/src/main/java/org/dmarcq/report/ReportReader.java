@@ -291,7 +291,7 @@ public final class ReportReader implements Closeable {
 
     /** Checks and repairs a bound record; returns why it must be skipped, or null to keep it. */
     private String check(ReportRecord r, Location at) {
-        List<String> bad = new ArrayList<>(badValues);
+        List<String> bad = badValues.isEmpty() ? List.of() : new ArrayList<>(badValues);
         badValues.clear();
         if (r.row == null) {
             return "no <row>";

@@ -7,6 +7,7 @@ import jakarta.xml.bind.annotation.XmlRootElement;
 import jakarta.xml.bind.annotation.XmlTransient;
 import jakarta.xml.bind.annotation.adapters.XmlJavaTypeAdapter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -41,12 +42,12 @@ public final class ReportRecord {
     public String policyDkim() { return row.policyEvaluated.dkim; }
     /** The receiver's DMARC-aligned SPF verdict: pass or fail. */
     public String policySpf() { return row.policyEvaluated.spf; }
-    public List<PolicyOverride> overrides() { return List.copyOf(row.policyEvaluated.reasons); }
+    public List<PolicyOverride> overrides() { return Collections.unmodifiableList(row.policyEvaluated.reasons); }
     public String headerFrom() { return identifiers.headerFrom; }
     public String envelopeFrom() { return identifiers.envelopeFrom; }
     public String envelopeTo() { return identifiers.envelopeTo; }
-    public List<DkimResult> dkim() { return authResults == null ? List.of() : List.copyOf(authResults.dkim); }
-    public List<SpfResult> spf() { return authResults == null ? List.of() : List.copyOf(authResults.spf); }
+    public List<DkimResult> dkim() { return authResults == null ? List.of() : Collections.unmodifiableList(authResults.dkim); }
+    public List<SpfResult> spf() { return authResults == null ? List.of() : Collections.unmodifiableList(authResults.spf); }
 
     @XmlAccessorType(XmlAccessType.FIELD)
     static final class Row {

@@ -9,10 +9,10 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.dmarcq.report.DkimResult;
 import org.dmarcq.report.PolicyOverride;
 import org.dmarcq.report.PolicyPublished;
@@ -37,7 +37,7 @@ public final class ReportLoader implements AutoCloseable {
     private static final long COMMIT_ROWS = 2_000_000;
 
     private final DuckDBConnection connection;
-    private final Set<Long> known = new HashSet<>();
+    private final Set<Long> known = ConcurrentHashMap.newKeySet();
     private final LocalDateTime ingestedAt = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     private long nextReportKey;
     private long nextRecordKey;
@@ -74,6 +74,14 @@ public final class ReportLoader implements AutoCloseable {
     }
 
     /**
+     * Whether a report with this identity is already stored or ended in this batch. Safe to call
+     * from any thread, e.g. to skip parsing a duplicate; {@link #beginReport} has the last word.
+     */
+    public boolean isStored(ReportHeader header) {
+        return known.contains(dedupeKey(header));
+    }
+
+    /**
      * Starts a report. Returns false, and starts nothing, when the report is already stored (or
      * was loaded earlier in this batch): a duplicate.
      */
@@ -102,7 +110,7 @@ public final class ReportLoader implements AutoCloseable {
             Appenders a = appenders();
             a.records.beginRow()
                     .append(recordKey)
-                    .append(header == null ? 0L : nextReportKey)
+                    .append(nextReportKey)
                     .append(r.index())
                     .append(r.sourceIp())
                     .append(r.count())
