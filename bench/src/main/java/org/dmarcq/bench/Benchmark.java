@@ -53,8 +53,13 @@ public final class Benchmark {
             summary = Ingest.into(store).run(List.of(input));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "seconds=%.2f reports=%d records=%d messages=%d errors=%d peak_rss_mb=%d%n",
-                seconds, summary.reports(), summary.records(), summary.messages(), summary.problems().size(), peakRssMb());
+        double cpu = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+        double storing = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9;
+        System.out.printf(Locale.ROOT, "seconds=%.2f reports=%d records=%d messages=%d errors=%d peak_rss_mb=%d"
+                        + " cpu_seconds=%.2f storing_thread_cpu_seconds=%.2f%n",
+                seconds, summary.reports(), summary.records(), summary.messages(), summary.problems().size(), peakRssMb(),
+                cpu, storing);
     }
 
     private static void scan(Path input, boolean parse) throws IOException, XMLStreamException, org.dmarcq.report.ReportFormatException {
