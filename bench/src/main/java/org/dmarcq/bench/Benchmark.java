@@ -32,11 +32,11 @@ public final class Benchmark {
         String step = args[0];
         switch (step) {
             case "generate-a" -> {
-                long bytes = new CorpusGenerator(42).writeCorpus(Files.createDirectories(Path.of(args[1])), 10_000, 1, 50);
+                long bytes = new CorpusGenerator(42, 40).writeCorpus(Files.createDirectories(Path.of(args[1])), 10_000, 1, 50);
                 System.out.printf(Locale.ROOT, "xml_bytes=%d%n", bytes);
             }
             case "generate-b" -> {
-                long bytes = new CorpusGenerator(7).writeLargeReport(Path.of(args[1]), 1_000_000);
+                long bytes = new CorpusGenerator(7, 40).writeLargeReport(Path.of(args[1]), 1_000_000);
                 System.out.printf(Locale.ROOT, "xml_bytes=%d%n", bytes);
             }
             case "ingest" -> ingest(Path.of(args[1]), args[2]);

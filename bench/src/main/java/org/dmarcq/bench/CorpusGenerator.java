@@ -23,7 +23,7 @@ import java.util.zip.ZipOutputStream;
  * domain, forwarders and mailing lists, spoofers, IPv6). Seeded: the same arguments give the
  * same corpus.
  *
- * <pre>java -cp dmarcq-bench.jar org.dmarcq.bench.CorpusGenerator DIR REPORTS [SEED]</pre>
+ * <pre>java -cp dmarcq-bench.jar org.dmarcq.bench.CorpusGenerator DIR REPORTS [SEED [REPORTS_PER_DAY]]</pre>
  */
 public final class CorpusGenerator {
     private static final long DAY = 86_400;
@@ -46,20 +46,23 @@ public final class CorpusGenerator {
     enum Kind { OWN_PLATFORM, ESP_ALIGNED, ESP_UNALIGNED, FORWARDER, MAILING_LIST, SPOOFER }
 
     private final Random random;
+    private final int reportsPerDay;
 
-    CorpusGenerator(long seed) {
+    CorpusGenerator(long seed, int reportsPerDay) {
         this.random = new Random(seed);
+        this.reportsPerDay = reportsPerDay;
     }
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: CorpusGenerator DIR REPORTS [SEED]");
+            System.err.println("usage: CorpusGenerator DIR REPORTS [SEED [REPORTS_PER_DAY]]");
             System.exit(2);
         }
         Path dir = Files.createDirectories(Path.of(args[0]));
         int reports = Integer.parseInt(args[1]);
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 42;
-        long bytes = new CorpusGenerator(seed).writeCorpus(dir, reports, 1, 50);
+        int perDay = args.length > 3 ? Integer.parseInt(args[3]) : 40;
+        long bytes = new CorpusGenerator(seed, perDay).writeCorpus(dir, reports, 1, 50);
         System.out.printf("%d reports, %.1f MB of XML, in %s%n", reports, bytes / 1e6, dir);
     }
 
@@ -69,7 +72,7 @@ public final class CorpusGenerator {
         for (int i = 0; i < reports; i++) {
             Reporter reporter = REPORTERS.get(random.nextInt(REPORTERS.size()));
             String domain = DOMAINS[random.nextInt(DOMAINS.length)];
-            long begin = START + DAY * (i / 40);
+            long begin = START + DAY * (i / reportsPerDay);
             int records = minRecords + random.nextInt(maxRecords - minRecords + 1);
             ByteArrayOutputStream xml = new ByteArrayOutputStream(records * 700 + 1024);
             try (Writer w = new OutputStreamWriter(xml, StandardCharsets.UTF_8)) {
@@ -189,13 +192,16 @@ public final class CorpusGenerator {
         return Kind.SPOOFER;
     }
 
+    /** Real senders use a handful of addresses each; spoofers come from anywhere. */
     private String ip(Kind kind) {
         return switch (kind) {
-            case OWN_PLATFORM -> random.nextInt(10) == 0 ? "2001:db8:4860:4::" + Integer.toHexString(1 + random.nextInt(0xfff))
-                    : "209.85." + (128 + random.nextInt(100)) + "." + random.nextInt(256);
-            case ESP_ALIGNED, ESP_UNALIGNED -> "167.89." + random.nextInt(64) + "." + random.nextInt(256);
-            case FORWARDER, MAILING_LIST -> "198.51.100." + random.nextInt(256);
-            case SPOOFER -> (1 + random.nextInt(222)) + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+            case OWN_PLATFORM -> random.nextInt(10) == 0 ? "2001:db8:4860:4::" + Integer.toHexString(0x10 + random.nextInt(6))
+                    : "209.85.220." + (40 + random.nextInt(12));
+            case ESP_ALIGNED -> "167.89." + (random.nextBoolean() ? "115." : "118.") + (50 + random.nextInt(5));
+            case ESP_UNALIGNED -> "192.0.2." + (10 + random.nextInt(4));
+            case FORWARDER -> "198.51.100." + (20 + random.nextInt(6));
+            case MAILING_LIST -> "198.51.100." + (200 + random.nextInt(2));
+            case SPOOFER -> "203.0.113." + (1 + random.nextInt(254));
         };
     }
 
