@@ -123,6 +123,7 @@ for sub in ('cur', 'new', 'tmp'):
 (maildir / 'dovecot-uidlist').write_bytes(b'3 V1762387200 N3\n')
 (maildir / 'cur' / '1762387201.M1P1.mx:2,S').write_bytes(message('Report 1', 11, ('google.xml.gz', gz(read('google.xml')))).encode())
 (maildir / 'new' / '1762387202.M2P1.mx').write_bytes(message('Report 2', 12, ('ms.xml.gz', gz(read('microsoft.xml')))).encode())
+(maildir / 'cur' / '1762387204.M4P1.mx:2,S').write_bytes(message('Re: your DMARC record', 13).encode())
 (maildir / 'tmp' / '1762387203.M3P1.mx').write_bytes(b'Subject: half delivered\r\n\r\n')
 
 # --- broken inputs ----------------------------------------------------------------------------

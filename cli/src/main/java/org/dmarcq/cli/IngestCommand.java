@@ -131,6 +131,10 @@ final class IngestCommand implements Callable<Integer> {
         for (Object[] line : lines) {
             out.printf(Locale.ROOT, "%-18s %,12d%n", line[0], ((Number) line[1]).longValue());
         }
+        if (s.emailsWithoutReport() > 0) {
+            out.printf(Locale.ROOT, "%-18s %,12d   (replies and other mail in the folders and mailboxes read)%n",
+                    "e-mails skipped", s.emailsWithoutReport());
+        }
         if (s.skippedRecords() > 0) {
             out.printf(Locale.ROOT, "%-18s %,12d%n", "records skipped", s.skippedRecords());
         }
@@ -153,6 +157,7 @@ final class IngestCommand implements Callable<Integer> {
             g.writeNumberField("messages", s.messages());
             g.writeNumberField("skipped_records", s.skippedRecords());
             g.writeNumberField("warnings", s.warnings());
+            g.writeNumberField("emails_without_report", s.emailsWithoutReport());
             g.writeArrayFieldStart("errors");
             for (IngestProblem p : s.problems()) {
                 g.writeStartObject();

@@ -5,11 +5,12 @@ import org.dmarcq.report.ReportWarning;
 
 /**
  * What one input file gave: reports newly stored, duplicates of stored ones, their records and
- * messages (the sum of the records' counts), records skipped as unreadable, the problems that kept parts of it out, and the
- * warnings of the reports stored.
+ * messages (the sum of the records' counts), records skipped as unreadable, e-mails in it that
+ * carried no report (a mailbox's replies and bounces), the problems that kept parts of it out, and
+ * the warnings of the reports stored.
  */
 public record FileOutcome(String file, int reports, int duplicates, long records, long messages, long skippedRecords,
-                          List<IngestProblem> problems, List<ReportWarning> warnings) {
+                          int emailsWithoutReport, List<IngestProblem> problems, List<ReportWarning> warnings) {
     public boolean failed() {
         return !problems.isEmpty();
     }

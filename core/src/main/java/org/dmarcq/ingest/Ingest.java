@@ -113,6 +113,7 @@ public final class Ingest {
         boolean storing = false;
         long reportRecords = 0;
         long reportMessages = 0;
+        int emailsWithoutReport;
         try {
             while (true) {
                 ParsedFile.Item item = file.take();
@@ -152,7 +153,8 @@ public final class Ingest {
                     problems.add(new IngestProblem(name, p.where().toString(), p.message()));
                 } else if (item instanceof ParsedFile.Crash crash) {
                     throw crash.error();
-                } else if (item instanceof ParsedFile.Done) {
+                } else if (item instanceof ParsedFile.Done done) {
+                    emailsWithoutReport = done.emailsWithoutReport();
                     break;
                 }
             }
@@ -165,7 +167,8 @@ public final class Ingest {
             }
             throw e;
         }
-        return new FileOutcome(name, reports, duplicates, records, messages, skipped, List.copyOf(problems), List.copyOf(warnings));
+        return new FileOutcome(name, reports, duplicates, records, messages, skipped, emailsWithoutReport,
+                List.copyOf(problems), List.copyOf(warnings));
     }
 
     private static final class Totals {
@@ -175,6 +178,7 @@ public final class Ingest {
         long messages;
         long skipped;
         long warnings;
+        long emailsWithoutReport;
         final List<IngestProblem> problems = new ArrayList<>();
 
         void add(FileOutcome o) {
@@ -184,11 +188,13 @@ public final class Ingest {
             messages += o.messages();
             skipped += o.skippedRecords();
             warnings += o.warnings().size();
+            emailsWithoutReport += o.emailsWithoutReport();
             problems.addAll(o.problems());
         }
 
         IngestSummary summary(int files) {
-            return new IngestSummary(files, reports, duplicates, records, messages, skipped, warnings, List.copyOf(problems));
+            return new IngestSummary(files, reports, duplicates, records, messages, skipped, warnings, emailsWithoutReport,
+                    List.copyOf(problems));
         }
     }
 }

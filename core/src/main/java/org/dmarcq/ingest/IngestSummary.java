@@ -12,10 +12,12 @@ import java.util.List;
  * @param messages messages of the newly stored reports: the sum of their records' counts
  * @param skippedRecords records left out of stored reports because they could not be read
  * @param warnings warnings recorded for the newly stored reports
+ * @param emailsWithoutReport e-mails found in folders, mailboxes and Maildirs that carried no
+ *     report: skipped, not problems
  * @param problems everything that could not be stored, one entry per problem
  */
 public record IngestSummary(int files, int reports, int duplicates, long records, long messages,
-                            long skippedRecords, long warnings, List<IngestProblem> problems) {
+                            long skippedRecords, long warnings, long emailsWithoutReport, List<IngestProblem> problems) {
     /** Files with at least one problem. */
     public long failedFiles() {
         return problems.stream().map(IngestProblem::file).distinct().count();

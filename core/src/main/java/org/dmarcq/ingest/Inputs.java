@@ -13,8 +13,11 @@ import java.util.stream.Stream;
  * messages, not {@code tmp} or the mail server's index files.
  */
 final class Inputs {
-    /** One input to read: a file, standard input ({@code -}), or a name that could not be read. */
-    record Input(String name, Path path, String problem) {}
+    /**
+     * One input to read: a file, standard input ({@code -}), or a name that could not be read;
+     * {@code named} when the user named it rather than a folder holding it.
+     */
+    record Input(String name, Path path, String problem, boolean named) {}
 
     private Inputs() {}
 
@@ -22,16 +25,16 @@ final class Inputs {
         List<Input> inputs = new ArrayList<>();
         for (String name : names) {
             if (name.equals("-")) {
-                inputs.add(new Input("-", null, null));
+                inputs.add(new Input("-", null, null, true));
                 continue;
             }
             Path path = Path.of(name);
             if (Files.isDirectory(path)) {
                 folder(path, name, inputs);
             } else if (Files.isRegularFile(path)) {
-                inputs.add(new Input(name, path, Files.isReadable(path) ? null : "cannot read the file: permission denied"));
+                inputs.add(new Input(name, path, Files.isReadable(path) ? null : "cannot read the file: permission denied", true));
             } else {
-                inputs.add(new Input(name, null, Files.exists(path) ? "not a regular file or folder" : "no such file or folder"));
+                inputs.add(new Input(name, null, Files.exists(path) ? "not a regular file or folder" : "no such file or folder", true));
             }
         }
         return inputs;
@@ -43,7 +46,7 @@ final class Inputs {
         try (Stream<Path> list = Files.list(dir)) {
             children = list.sorted().toList();
         } catch (IOException e) {
-            inputs.add(new Input(name, null, "cannot list the folder: " + e.getMessage()));
+            inputs.add(new Input(name, null, "cannot list the folder: " + e.getMessage(), true));
             return;
         }
         for (Path child : children) {
@@ -56,7 +59,7 @@ final class Inputs {
                     folder(child, childName, inputs);
                 }
             } else if (!hidden && !maildir && !isDatabase(file) && Files.isRegularFile(child)) {
-                inputs.add(new Input(childName, child, null));
+                inputs.add(new Input(childName, child, null, false));
             }
         }
     }

@@ -50,7 +50,8 @@ final class ParsedFile implements Runnable {
     /** A bug, not bad input: rethrown on the storing thread. */
     record Crash(RuntimeException error) implements Item {}
 
-    record Done() implements Item {}
+    /** The file is read; {@code emailsWithoutReport} e-mails in it carried no report. */
+    record Done(int emailsWithoutReport) implements Item {}
 
     private final Inputs.Input input;
     private final IngestOptions options;
@@ -84,8 +85,7 @@ final class ParsedFile implements Runnable {
     @Override
     public void run() {
         try {
-            read();
-            put(new Done());
+            put(new Done(read()));
         } catch (Cancelled e) {
             // the storing thread gave up on this file
         } catch (RuntimeException e) {
@@ -97,13 +97,14 @@ final class ParsedFile implements Runnable {
         }
     }
 
-    private void read() {
+    /** Reads the file; returns how many e-mails in it had no report. */
+    private int read() {
         Location where = Location.of(input.name(), null);
         if (input.problem() != null) {
             put(new Problem(where, input.problem()));
-            return;
+            return 0;
         }
-        Unpacker unpacker = new Unpacker(options, this::report, (at, message) -> put(new Problem(at, message)));
+        Unpacker unpacker = new Unpacker(options, this::report, (at, message) -> put(new Problem(at, message)), input.named());
         try (InputStream in = input.path() == null ? nonClosing(stdin) : Files.newInputStream(input.path())) {
             unpacker.unpack(in, where);
         } catch (ReportFormatException e) {
@@ -115,6 +116,7 @@ final class ParsedFile implements Runnable {
         } catch (IOException e) {
             put(new Problem(where, "cannot read: " + Unpacker.describe(e)));
         }
+        return unpacker.emailsWithoutReport();
     }
 
     /** One XML document found in the input. */

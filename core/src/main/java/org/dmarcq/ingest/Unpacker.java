@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
@@ -45,21 +44,33 @@ final class Unpacker {
     private final ReportSink reports;
     private final ProblemSink problems;
     private final BoundedInputStream.Budget budget;
+    private final boolean named;
     private int found;
+    private int emailsWithoutReport;
 
-    Unpacker(IngestOptions options, ReportSink reports, ProblemSink problems) {
+    /**
+     * @param named whether the user named this input: an e-mail without a report is then an error;
+     *     found in a folder, mailbox or Maildir it is ordinary mail (a reply, a bounce), only counted
+     */
+    Unpacker(IngestOptions options, ReportSink reports, ProblemSink problems, boolean named) {
         this.options = options;
         this.reports = reports;
         this.problems = problems;
+        this.named = named;
         this.budget = new BoundedInputStream.Budget(options.maxBytes());
     }
 
     /** Unpacks one top-level input. A failure of the whole input is thrown; of a member, sent to the problem sink. */
     void unpack(InputStream in, Location where) throws IOException, ReportFormatException {
         unpack(in, where, 0, false);
-        if (found == 0) {
+        if (found == 0 && emailsWithoutReport == 0) {
             throw new ReportFormatException(where, "no DMARC report found in it");
         }
+    }
+
+    /** E-mails that carried no report and were skipped, not reported as problems. */
+    int emailsWithoutReport() {
+        return emailsWithoutReport;
     }
 
     private void unpack(InputStream raw, Location where, int depth, boolean inMessage)
@@ -110,10 +121,10 @@ final class Unpacker {
         return text.contains("\"policies\"") || text.contains("\"report-id\"") || text.contains("\"organization-name\"");
     }
 
-    private void gzip(InputStream in, Location where, int depth, boolean inMessage) throws IOException, ReportFormatException {
-        GzipCompressorInputStream gz;
+    private void gzip(BufferedInputStream in, Location where, int depth, boolean inMessage) throws IOException, ReportFormatException {
+        GzipMembers gz;
         try {
-            gz = new GzipCompressorInputStream(in, /* decompressConcatenated= */ true);
+            gz = new GzipMembers(in);
         } catch (IOException e) {
             throw new ReportFormatException(where, "not a readable gzip file: " + describe(e));
         }
@@ -166,16 +177,11 @@ final class Unpacker {
             index++;
             Location at = where.member() == null ? Location.of(where.file(), "message " + index)
                     : Location.of(where.file(), where.member() + "!message " + index);
-            int before = found;
             try {
                 email(message, at, depth + 1);
             } catch (ReportFormatException e) {
                 found++;
                 problems.problem(e.location(), e.problem());
-            }
-            if (found == before) {
-                // A message without a report in a mailbox export is ordinary (a reply, a bounce): skipped quietly.
-                continue;
             }
         }
     }
@@ -218,8 +224,13 @@ final class Unpacker {
         } catch (MimeException e) {
             throw new ReportFormatException(where, "not a readable e-mail: " + e.getMessage());
         }
-        if (found == before && where.member() == null) {
-            throw new ReportFormatException(where, "no DMARC report in this e-mail (parts: " + String.join(", ", types) + ")");
+        if (found == before) {
+            if (named && where.member() == null) {
+                throw new ReportFormatException(where, "no DMARC report in this e-mail (parts: " + String.join(", ", types) + ")");
+            }
+            if (depth <= 1) {
+                emailsWithoutReport++; // a message of a folder or mailbox, not one attached to another
+            }
         }
     }
 

@@ -51,7 +51,7 @@ final class Normalize {
         @Override public String marshal(String v) { return v; }
     }
 
-    /** A whole number; blank is null; anything else is a {@link BadValue}. */
+    /** A whole number ({@code 12}, {@code +12}, {@code 12.0}); blank is null; anything else is a {@link BadValue}. */
     static final class WholeNumber extends XmlAdapter<String, Long> {
         @Override
         public Long unmarshal(String v) throws BadValue {
@@ -62,7 +62,11 @@ final class Normalize {
             try {
                 return Long.parseLong(t.startsWith("+") ? t.substring(1) : t);
             } catch (NumberFormatException e) {
-                throw new BadValue("\"" + t + "\" is not a whole number");
+                try {
+                    return new java.math.BigDecimal(t).longValueExact(); // "12.0" from a generator that writes decimals
+                } catch (NumberFormatException | ArithmeticException notWhole) {
+                    throw new BadValue("\"" + t + "\" is not a whole number");
+                }
             }
         }
 

@@ -126,6 +126,7 @@ class GoldenFixturesTest {
                 .append(", \"messages\": ").append(summary.messages())
                 .append(", \"skipped_records\": ").append(summary.skippedRecords())
                 .append(", \"warnings\": ").append(summary.warnings())
+                .append(", \"emails_without_report\": ").append(summary.emailsWithoutReport())
                 .append("},\n");
         sb.append("  \"problems\": [");
         List<IngestProblem> problems = summary.problems();
