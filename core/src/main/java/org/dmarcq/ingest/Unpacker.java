@@ -305,15 +305,9 @@ final class Unpacker {
 
         @Override
         public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (InputRefusedException e) {
-                throw e.at(where);
-            } catch (CorruptInputException e) {
-                throw e;
-            } catch (IOException e) {
-                throw new CorruptInputException(where, kind + " data is damaged: " + describe(e), e);
-            }
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -199,22 +199,8 @@ public final class ReportReader implements Closeable {
                         break;
                     }
                     switch (name) {
-                        case "report_metadata" -> {
-                            if (metadata == null) {
-                                metadata = bind(ReportMetadata.class);
-                            } else {
-                                warnings.add(here(), "more than one <report_metadata>; the first is used");
-                                skipElement();
-                            }
-                        }
-                        case "policy_published" -> {
-                            if (policy == null) {
-                                policy = bind(PolicyPublished.class);
-                            } else {
-                                warnings.add(here(), "more than one <policy_published>; the first is used");
-                                skipElement();
-                            }
-                        }
+                        case "report_metadata" -> metadata = bindFirst(metadata, ReportMetadata.class, name);
+                        case "policy_published" -> policy = bindFirst(policy, PolicyPublished.class, name); // spec D8
                         case "version" -> {
                             version = Normalize.text(xml.getElementText());
                             xml.next();
@@ -251,13 +237,15 @@ public final class ReportReader implements Closeable {
             int event = xml.getEventType();
             while (true) {
                 if (event == XMLStreamConstants.START_ELEMENT) {
-                    if ("record".equals(xml.getLocalName())) {
+                    String name = xml.getLocalName();
+                    if (name.equals("record")) {
                         return readRecord();
                     }
-                    if (xml.getLocalName().equals("policy_published")) {
-                        warnings.add(here(), "more than one <policy_published>; the first is used");
+                    if (name.equals("policy_published")) {
+                        bindFirst(header.policy(), PolicyPublished.class, name); // spec D8: warns and skips
+                    } else {
+                        skipElement();
                     }
-                    skipElement();
                     event = xml.getEventType();
                 } else if (event == XMLStreamConstants.END_ELEMENT || event == XMLStreamConstants.END_DOCUMENT) {
                     if (event == XMLStreamConstants.END_DOCUMENT) {
@@ -457,6 +445,20 @@ public final class ReportReader implements Closeable {
         if (recordCount == 0) {
             warnings.add(source, "the report has no records");
         }
+    }
+
+    /** Binds the element unless one was bound before: then the first is kept, with a warning. */
+    private <T> T bindFirst(T first, Class<T> type, String element) throws ReportFormatException, IOException {
+        if (first == null) {
+            return bind(type);
+        }
+        warnings.add(here(), "more than one <" + element + ">; the first is used");
+        try {
+            skipElement();
+        } catch (XMLStreamException e) {
+            throw malformed(e);
+        }
+        return first;
     }
 
     private <T> T bind(Class<T> type) throws ReportFormatException, IOException {
