@@ -108,9 +108,7 @@ public final class ReportReader implements Closeable {
         }
         ReportReader reader = new ReportReader(source, XmlInput.ofText(repaired.text()), null);
         reader.warnings.addAll(decoding);
-        if (decoded.malformedBytes() > 0) {
-            reader.warnings.add(source, decoded.malformedBytes() + " bytes were not valid UTF-8 and were read as windows-1252");
-        }
+        reader.warnMalformed(decoded);
         reader.warnings.add(original.location(), original.problem() + "; repaired: " + repaired.description());
         try {
             reader.readHeader();
@@ -434,14 +432,19 @@ public final class ReportReader implements Closeable {
         return domain == null || domain.isEmpty() ? null : domain;
     }
 
+    /** Spec D15: bytes read leniently are a warning, never silent. */
+    private void warnMalformed(XmlInput decoded) {
+        if (decoded.malformedBytes() > 0) {
+            warnings.add(source, decoded.malformedBytes() + " bytes were not valid UTF-8 and were read as windows-1252");
+        }
+    }
+
     private void finish() {
         if (finished) {
             return;
         }
         finished = true;
-        if (input.malformedBytes() > 0) {
-            warnings.add(source, input.malformedBytes() + " bytes were not valid UTF-8 and were read as windows-1252");
-        }
+        warnMalformed(input);
         if (recordCount == 0) {
             warnings.add(source, "the report has no records");
         }
