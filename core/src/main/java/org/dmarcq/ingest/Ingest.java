@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.dmarcq.report.ReportRecord;
 import org.dmarcq.report.ReportWarning;
+import org.dmarcq.rules.DomainNames;
+import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.store.ReportLoader;
 import org.dmarcq.store.Store;
 
@@ -37,6 +39,7 @@ public final class Ingest {
     private IngestOptions options = IngestOptions.defaults();
     private IngestListener listener = IngestListener.NONE;
     private InputStream stdin = System.in;
+    private PublicSuffixList suffixes;
 
     private Ingest(Store store) {
         this.store = Objects.requireNonNull(store);
@@ -53,6 +56,12 @@ public final class Ingest {
 
     public Ingest listener(IngestListener listener) {
         this.listener = Objects.requireNonNull(listener);
+        return this;
+    }
+
+    /** The Public Suffix List for organizational domains; the bundled one unless set. */
+    public Ingest suffixes(PublicSuffixList suffixes) {
+        this.suffixes = Objects.requireNonNull(suffixes);
         return this;
     }
 
@@ -97,6 +106,8 @@ public final class Ingest {
             reading.forEach(ParsedFile::cancel);
             pool.shutdownNow();
         }
+        PublicSuffixList list = suffixes != null ? suffixes : PublicSuffixList.bundled();
+        store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);
         return totals.summary(inputs.size());
     }
 

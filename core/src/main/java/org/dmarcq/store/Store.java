@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -21,7 +22,7 @@ import org.duckdb.DuckDBConnection;
  */
 public final class Store implements AutoCloseable {
     /** Migrations in order; the schema version is the number of migrations applied. */
-    private static final List<String> MIGRATIONS = List.of("001-initial.sql");
+    private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql");
 
     private final Path file;
     private final DuckDBConnection connection;
@@ -88,6 +89,64 @@ public final class Store implements AutoCloseable {
             throw new IllegalStateException("the store is open read-only");
         }
         return new ReportLoader(connection);
+    }
+
+    /**
+     * Brings the {@code domains} table up to date: every domain name the reports mention gets its
+     * A-label form and organizational domain, which the evaluation views compare. Names are added
+     * incrementally; all are recomputed when {@code listVersion} differs from the list used before.
+     *
+     * @param listVersion names the Public Suffix List the functions use
+     * @return how many names were added
+     */
+    public int refreshDomains(String listVersion, UnaryOperator<String> toAscii, UnaryOperator<String> organizationalDomain) {
+        if (readOnly) {
+            throw new IllegalStateException("the store is open read-only");
+        }
+        try (Statement s = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            String used = null;
+            try (ResultSet rs = s.executeQuery("SELECT value FROM settings WHERE name = 'public_suffix_list'")) {
+                if (rs.next()) {
+                    used = rs.getString(1);
+                }
+            }
+            if (!listVersion.equals(used)) {
+                s.execute("DELETE FROM domains");
+                s.execute("DELETE FROM settings WHERE name = 'public_suffix_list'");
+                try (var insert = connection.prepareStatement("INSERT INTO settings VALUES ('public_suffix_list', ?)")) {
+                    insert.setString(1, listVersion);
+                    insert.execute();
+                }
+            }
+            List<String> names = new java.util.ArrayList<>();
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT DISTINCT name FROM (
+                        SELECT header_from AS name FROM records
+                        UNION ALL SELECT envelope_from FROM records
+                        UNION ALL SELECT domain FROM dkim_results
+                        UNION ALL SELECT domain FROM spf_results
+                        UNION ALL SELECT policy_domain FROM reports)
+                    WHERE name IS NOT NULL AND name NOT IN (SELECT name FROM domains)""")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            try (var appender = connection.createAppender("domains")) {
+                for (String name : names) {
+                    String ascii = toAscii.apply(name);
+                    appender.beginRow().append(name).append(ascii)
+                            .append(ascii == null ? null : organizationalDomain.apply(ascii)).endRow();
+                }
+            }
+            connection.commit();
+            return names.size();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new StoreException(file + ": cannot update the domains table: " + firstLine(e.getMessage()), e);
+        } finally {
+            autoCommit();
+        }
     }
 
     /** Current schema version: the number of migrations applied (0 for an empty database). */
