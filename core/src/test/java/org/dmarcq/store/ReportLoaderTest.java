@@ -1,6 +1,7 @@
 package org.dmarcq.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,10 +62,32 @@ class ReportLoaderTest {
     @Test
     void aNewDatabaseHasTheCurrentSchemaVersion() {
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).isEqualTo(1);
+            assertThat(store.schemaVersion()).isEqualTo(2);
         }
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(1);
+            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aVersionOneDatabaseIsMigratedAndKeepsItsReports() throws Exception {
+        Path db = temp.resolve("old.duckdb");
+        try (Store store = Store.open(db); ReportLoader loader = store.loader()) {
+            load(loader, report("before-v2", 2), true);
+            loader.commit();
+        }
+        try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
+            // Back to what schema version 1 had.
+            for (String drop : List.of("DROP VIEW record_verdicts", "DROP VIEW spf_alignments", "DROP VIEW dkim_alignments",
+                    "DROP TABLE settings", "DROP TABLE domains", "DELETE FROM schema_version WHERE version = 2")) {
+                s.execute(drop);
+            }
+        }
+        assertThatThrownBy(() -> Store.openReadOnly(db)).hasMessageContaining("schema version 1 is older");
+        try (Store store = Store.open(db)) {
+            assertThat(store.schemaVersion()).isEqualTo(2);
+            assertThat(query(store, "SELECT string_agg(report_id, ',') FROM reports")).isEqualTo("before-v2");
+            assertThat(query(store, "SELECT count(*) FROM record_verdicts")).isEqualTo("2");
         }
     }
 
