@@ -144,7 +144,7 @@ public final class CorpusGenerator {
             case ESP_ALIGNED -> { dkimPass = true; spfPass = false; dkimDomain = domain; spfDomain = "bounces.esp-mail.example"; spfResult = "pass"; }
             case ESP_UNALIGNED -> { dkimPass = false; spfPass = false; dkimDomain = "esp-mail.example"; spfDomain = "bounces.esp-mail.example"; spfResult = "pass"; }
             case FORWARDER -> { dkimPass = true; spfPass = false; dkimDomain = domain; spfDomain = "forwarder.example.net"; spfResult = "softfail"; reason = "forwarded"; }
-            case MAILING_LIST -> { dkimPass = false; spfPass = false; dkimDomain = domain; spfDomain = "lists.example.org"; spfResult = "pass"; reason = "mailing_list"; }
+            case MAILING_LIST -> { dkimPass = false; spfPass = false; dkimDomain = domain; spfDomain = "lists.list-host.example"; spfResult = "pass"; reason = "mailing_list"; }
             default -> { dkimPass = false; spfPass = false; dkimDomain = null; spfDomain = domain; spfResult = random.nextBoolean() ? "fail" : "softfail"; }
         }
         sb.append("  <record>\n    <row>\n      <source_ip>").append(ip).append("</source_ip>\n      <count>").append(count)

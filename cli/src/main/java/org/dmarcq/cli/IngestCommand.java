@@ -45,6 +45,7 @@ final class IngestCommand implements Callable<Integer> {
     enum SummaryFormat { TEXT, JSON }
 
     @Mixin DatabaseOptions database;
+    @Mixin SuffixOptions suffixes;
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to read; - for standard input.")
     List<String> paths;
@@ -91,6 +92,7 @@ final class IngestCommand implements Callable<Integer> {
             summary = Ingest.into(store)
                     .options(IngestOptions.defaults().withMaxBytes(maxSize))
                     .listener(listener)
+                    .suffixes(suffixes.list())
                     .run(paths);
             if (progress != null) {
                 progress.close();

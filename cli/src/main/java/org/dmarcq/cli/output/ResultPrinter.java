@@ -9,21 +9,23 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Prints query results: an aligned table for a terminal, or CSV or JSON streamed row by row.
- * JSON is an array of objects keyed by column name; timestamps are ISO-8601 UTC
- * ({@code 2026-11-05T00:00:00Z}).
+ * Prints rows: an aligned table for a terminal, or CSV or JSON streamed row by row. JSON is an
+ * array of objects keyed by column name; timestamps are ISO-8601 UTC ({@code 2026-11-05T00:00:00Z});
+ * lists are arrays. In CSV a list is its elements joined by spaces.
  */
 public final class ResultPrinter {
     static final JsonFactory JSON = JsonFactory.builder().build();
@@ -41,78 +43,159 @@ public final class ResultPrinter {
     public long print(ResultSet rs, Format format) throws SQLException {
         List<String> names = Values.names(rs.getMetaData());
         int[] types = Values.types(rs.getMetaData());
+        Sink sink = sink(format, names);
+        while (rs.next()) {
+            Object[] row = new Object[types.length];
+            for (int i = 0; i < types.length; i++) {
+                row[i] = Values.read(rs, i + 1, types[i]);
+            }
+            sink.row(row);
+        }
+        return sink.end();
+    }
+
+    /** Prints rows of plain values (numbers, strings, times, lists) under the given column names. */
+    public long print(List<String> names, List<Object[]> rows, Format format) {
+        Sink sink = sink(format, names);
+        for (Object[] row : rows) {
+            sink.row(row);
+        }
+        return sink.end();
+    }
+
+    private Sink sink(Format format, List<String> names) {
         return switch (format) {
-            case TABLE -> table(rs, names, types);
-            case CSV -> csv(rs, names, types);
-            case JSON -> json(rs, names, types);
+            case TABLE -> new TableSink(names);
+            case CSV -> new CsvSink(names);
+            case JSON -> new JsonSink(names);
         };
     }
 
-    private long table(ResultSet rs, List<String> names, int[] types) throws SQLException {
-        TextTable table = new TextTable(names);
-        long rows = 0;
-        while (rs.next()) {
+    /** Where rows go, one at a time. */
+    private interface Sink {
+        void row(Object[] values);
+
+        /** Finishes the output; returns the number of rows. */
+        long end();
+    }
+
+    private final class TableSink implements Sink {
+        private final TextTable table;
+        private long rows;
+
+        TableSink(List<String> names) {
+            table = new TextTable(names);
+        }
+
+        @Override
+        public void row(Object[] values) {
+            if (++rows <= tableRowLimit) {
+                table.add(values);
+            }
+        }
+
+        @Override
+        public long end() {
+            table.print(out);
+            if (rows > tableRowLimit) {
+                out.printf("(%,d rows, %,d not shown; use --format csv or json for all of them)%n", rows, rows - tableRowLimit);
+            } else {
+                out.printf("(%,d %s)%n", rows, rows == 1 ? "row" : "rows");
+            }
+            out.flush();
+            return rows;
+        }
+    }
+
+    private final class CsvSink implements Sink {
+        private final CSVPrinter csv;
+        private final List<String> record = new ArrayList<>();
+        private long rows;
+
+        CsvSink(List<String> names) {
+            try {
+                csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
+                csv.printRecord(names);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void row(Object[] values) {
             rows++;
-            if (rows <= tableRowLimit) {
-                Object[] row = new Object[types.length];
-                for (int i = 0; i < types.length; i++) {
-                    row[i] = Values.read(rs, i + 1, types[i]);
-                }
-                table.add(row);
+            record.clear();
+            for (Object value : values) {
+                record.add(value == null ? "" : value instanceof Collection<?> list ? join(list) : Values.text(value));
             }
-        }
-        table.print(out);
-        if (rows > tableRowLimit) {
-            out.printf("(%,d rows, %,d not shown; use --format csv or json for all of them)%n", rows, rows - tableRowLimit);
-        } else {
-            out.printf("(%,d %s)%n", rows, rows == 1 ? "row" : "rows");
-        }
-        out.flush();
-        return rows;
-    }
-
-    private long csv(ResultSet rs, List<String> names, int[] types) throws SQLException {
-        long rows = 0;
-        try {
-            CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
-            csv.printRecord(names);
-            List<String> record = new ArrayList<>(types.length);
-            while (rs.next()) {
-                rows++;
-                record.clear();
-                for (int i = 0; i < types.length; i++) {
-                    Object value = Values.read(rs, i + 1, types[i]);
-                    record.add(value == null ? "" : Values.text(value));
-                }
+            try {
                 csv.printRecord(record);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            csv.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return rows;
+
+        private String join(Collection<?> list) {
+            List<String> texts = new ArrayList<>(list.size());
+            for (Object o : list) {
+                texts.add(Values.text(o));
+            }
+            return String.join(" ", texts);
+        }
+
+        @Override
+        public long end() {
+            try {
+                csv.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return rows;
+        }
     }
 
-    private long json(ResultSet rs, List<String> names, int[] types) throws SQLException {
-        long rows = 0;
-        try (JsonGenerator g = JSON.createGenerator(new NonClosingWriter(out))) {
-            g.writeStartArray();
-            while (rs.next()) {
-                rows++;
+    private final class JsonSink implements Sink {
+        private final List<String> names;
+        private final JsonGenerator g;
+        private long rows;
+
+        JsonSink(List<String> names) {
+            this.names = names;
+            try {
+                g = JSON.createGenerator(new NonClosingWriter(out));
+                g.writeStartArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void row(Object[] values) {
+            rows++;
+            try {
                 g.writeStartObject();
-                for (int i = 0; i < types.length; i++) {
+                for (int i = 0; i < names.size(); i++) {
                     g.writeFieldName(names.get(i));
-                    writeJson(g, Values.read(rs, i + 1, types[i]));
+                    writeJson(g, values[i]);
                 }
                 g.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            g.writeEndArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        out.println();
-        out.flush();
-        return rows;
+
+        @Override
+        public long end() {
+            try {
+                g.writeEndArray();
+                g.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            out.println();
+            out.flush();
+            return rows;
+        }
     }
 
     /** Writes a plain value (see {@link Values}) as JSON. */
@@ -137,11 +220,13 @@ public final class ResultPrinter {
             g.writeNumber(f);
         } else if (value instanceof LocalDateTime t) {
             g.writeString(isoUtc(t));
+        } else if (value instanceof Instant t) {
+            g.writeString(DateTimeFormatter.ISO_INSTANT.format(t));
         } else if (value instanceof OffsetDateTime t) {
             g.writeString(t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replace("+00:00", "Z"));
         } else if (value instanceof LocalDate d) {
             g.writeString(d.toString());
-        } else if (value instanceof List<?> list) {
+        } else if (value instanceof Collection<?> list) {
             g.writeStartArray();
             for (Object o : list) {
                 writeJson(g, o);

@@ -108,6 +108,16 @@ final class Values {
         if (value == null) {
             return null;
         }
+        if (value instanceof java.time.Instant t) {
+            return text(LocalDateTime.ofInstant(t, ZoneOffset.UTC));
+        }
+        if (value instanceof java.util.Collection<?> list) {
+            StringBuilder sb = new StringBuilder();
+            for (Object o : list) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(text(o));
+            }
+            return sb.toString();
+        }
         if (value instanceof LocalDateTime t) {
             return t.getNano() == 0 ? t.format(TEXT_TIME) : t.toString().replace('T', ' ');
         }

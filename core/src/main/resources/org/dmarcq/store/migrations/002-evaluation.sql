@@ -127,8 +127,8 @@ SELECT *,
             WHEN override IS NOT NULL THEN override
             WHEN dkim_aligned OR spf_aligned THEN 'receiver-fail'
             WHEN dkim_passed THEN 'dkim-third-party'
-            WHEN spf_passed THEN 'spf-not-aligned'
             WHEN dkim_signatures > 0 THEN 'dkim-fail'
+            WHEN spf_passed THEN 'spf-not-aligned'
             WHEN spf_failed THEN 'spf-fail'
             ELSE 'no-auth' END AS reason
 FROM aligned;

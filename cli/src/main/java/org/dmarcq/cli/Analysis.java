@@ -1,0 +1,28 @@
+package org.dmarcq.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dmarcq.rules.DomainNames;
+import org.dmarcq.rules.PublicSuffixList;
+import org.dmarcq.store.Store;
+
+/** Opening the database for a question: it must exist, and its domains table must be current. */
+final class Analysis {
+    private Analysis() {}
+
+    static Store open(DatabaseOptions database, SuffixOptions suffixes) {
+        Path file = database.path();
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(file + ": no such database; create it with dmarcq ingest");
+        }
+        Store store = Store.open(file);
+        try {
+            PublicSuffixList list = suffixes.list();
+            store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+}

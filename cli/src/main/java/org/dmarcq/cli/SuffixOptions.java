@@ -1,0 +1,32 @@
+package org.dmarcq.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.dmarcq.rules.PublicSuffixList;
+import picocli.CommandLine.Option;
+
+/** {@code --psl FILE}: a Public Suffix List newer than the bundled one. */
+final class SuffixOptions {
+    static final String ENVIRONMENT = "DMARCQ_PSL";
+
+    @Option(names = "--psl", paramLabel = "FILE",
+            description = "A Public Suffix List file (public_suffix_list.dat) to use instead of the bundled list"
+                    + " (default: $" + ENVIRONMENT + " when set).")
+    Path file;
+
+    PublicSuffixList list() {
+        Path chosen = file;
+        if (chosen == null) {
+            String fromEnvironment = System.getenv(ENVIRONMENT);
+            chosen = fromEnvironment == null || fromEnvironment.isBlank() ? null : Path.of(fromEnvironment);
+        }
+        if (chosen == null) {
+            return PublicSuffixList.bundled();
+        }
+        try {
+            return PublicSuffixList.load(chosen);
+        } catch (IOException e) {
+            throw new UserException("--psl: " + e.getMessage(), e);
+        }
+    }
+}

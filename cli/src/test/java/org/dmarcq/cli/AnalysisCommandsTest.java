@@ -1,0 +1,92 @@
+package org.dmarcq.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code senders} and {@code domains} on a fixed set of fixtures, compared with golden files in
+ * {@code testdata/cli/} ({@code -Ddmarcq.golden.update=true} rewrites them; review the diff).
+ */
+class AnalysisCommandsTest {
+    private static final boolean UPDATE = Boolean.getBoolean("dmarcq.golden.update");
+    private static final String[] FIXTURES = {"testdata/reports/google.xml", "testdata/reports/microsoft.xml",
+            "testdata/reports/yahoo.xml", "testdata/reports/rfc9990.xml", "testdata/reports/override-reasons.xml",
+            "testdata/reports/spf-aliases.xml", "testdata/reports/ipv6-forms.xml", "testdata/reports/uppercase-enums.xml"};
+
+    @TempDir Path temp;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    private String db() {
+        return temp.resolve("a.duckdb").toString();
+    }
+
+    @BeforeEach
+    void ingest() {
+        String[] args = new String[FIXTURES.length + 3];
+        args[0] = "ingest";
+        args[1] = "--db";
+        args[2] = db();
+        System.arraycopy(FIXTURES, 0, args, 3, FIXTURES.length);
+        assertThat(run(args)).as(err.toString()).isZero();
+    }
+
+    @Test
+    void sendersJson() throws Exception {
+        assertThat(run("senders", "--db", db(), "--format", "json")).as(err.toString()).isZero();
+        golden("senders.json", out.toString().replace("},{", "},\n{"));
+    }
+
+    @Test
+    void failingSendersOfOneDomainAsATable() throws Exception {
+        assertThat(run("senders", "--db", db(), "--domain", "Example.COM.", "--failing", "--until", "2025-11-06")).isZero();
+        golden("senders-failing.txt", out.toString());
+    }
+
+    @Test
+    void domainsJson() throws Exception {
+        assertThat(run("domains", "--db", db(), "--format", "json")).as(err.toString()).isZero();
+        golden("domains.json", out.toString().replace("},{", "},\n{"));
+    }
+
+    @Test
+    void theSameNumbersThroughSql() {
+        assertThat(run("sql", "--db", db(), "--format", "csv",
+                "SELECT sum(count) FILTER (WHERE coalesce(receiver_dmarc, dmarc) = 'fail') FROM record_verdicts")).isZero();
+        String viaSql = out.toString().lines().skip(1).findFirst().orElseThrow();
+        assertThat(run("domains", "--db", db(), "--format", "csv")).isZero();
+        long viaDomains = out.toString().lines().skip(1).mapToLong(line -> Long.parseLong(line.split(",")[7])).sum();
+        assertThat(Long.parseLong(viaSql)).isEqualTo(viaDomains);
+    }
+
+    @Test
+    void aBadDateIsOneLineNamingTheOption() {
+        assertThat(run("senders", "--db", db(), "--since", "last week")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("dmarcq: Invalid value for option '--since': 'last week' is not a date: expected a date like 2026-11-01");
+    }
+
+    private static void golden(String name, String actual) throws Exception {
+        Path file = Path.of("testdata/cli").resolve(name);
+        if (UPDATE || !Files.exists(file)) {
+            Files.writeString(file, actual, StandardCharsets.UTF_8);
+            if (!UPDATE) {
+                throw new AssertionError("no golden file: wrote " + file + "; review it and run again");
+            }
+        }
+        assertThat(actual).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+    }
+}

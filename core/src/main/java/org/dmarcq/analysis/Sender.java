@@ -1,0 +1,17 @@
+package org.dmarcq.analysis;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One sending IP address in a scope. Message counts sum the records' {@code count}; DMARC pass and
+ * fail are the receivers' verdicts (dmarcq's recomputation where a receiver gave none); SPF and
+ * DKIM aligned are dmarcq's recomputation under the published alignment modes.
+ *
+ * @param reason the failure reason with the most failing messages, or null when nothing failed
+ * @param envelopeFrom the envelope-from domains seen, or where receivers did not report one, the SPF domains
+ * @param disagreements records on which the receiver's verdict and dmarcq's recomputation differ
+ */
+public record Sender(String sourceIp, long messages, long dmarcPass, long dmarcFail, long spfAligned, long dkimAligned,
+                     String reason, List<String> headerFrom, List<String> envelopeFrom, List<String> dkimDomains,
+                     List<String> reporters, Instant firstSeen, Instant lastSeen, long disagreements) {}

@@ -1,0 +1,90 @@
+package org.dmarcq.analysis;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.dmarcq.store.Store;
+import org.dmarcq.store.StoreException;
+
+/**
+ * Who sends mail as the domain: one {@link Sender} per source IP, from the {@code record_verdicts}
+ * view, most failing messages first, then most messages.
+ */
+public final class Senders {
+    private Senders() {}
+
+    /** The senders in a scope; only those with failing messages when {@code failingOnly}. */
+    public static List<Sender> list(Store store, Scope scope, boolean failingOnly) {
+        String sql = """
+                WITH scoped AS (
+                    SELECT *, coalesce(receiver_dmarc, dmarc) AS verdict FROM record_verdicts WHERE %s
+                ), reasons AS (
+                    SELECT source_ip, reason, sum(count) AS messages
+                    FROM scoped WHERE reason IS NOT NULL GROUP BY ALL
+                ), main_reason AS (
+                    SELECT source_ip, first(reason ORDER BY messages DESC, reason) AS reason
+                    FROM reasons GROUP BY source_ip
+                ), dkim AS (
+                    SELECT s.source_ip, list(DISTINCT d.domain ORDER BY d.domain) AS domains
+                    FROM scoped s JOIN dkim_results d ON d.record_key = s.record_key
+                    WHERE d.domain IS NOT NULL GROUP BY ALL
+                )
+                SELECT s.source_ip,
+                       sum(s.count) AS messages,
+                       coalesce(sum(s.count) FILTER (WHERE s.verdict = 'pass'), 0) AS dmarc_pass,
+                       coalesce(sum(s.count) FILTER (WHERE s.verdict = 'fail'), 0) AS dmarc_fail,
+                       coalesce(sum(s.count) FILTER (WHERE s.spf_aligned), 0) AS spf_aligned,
+                       coalesce(sum(s.count) FILTER (WHERE s.dkim_aligned), 0) AS dkim_aligned,
+                       any_value(m.reason) AS reason,
+                       list(DISTINCT s.header_from ORDER BY s.header_from) FILTER (WHERE s.header_from IS NOT NULL) AS header_from,
+                       list(DISTINCT coalesce(s.envelope_from, s.spf_domains) ORDER BY coalesce(s.envelope_from, s.spf_domains))
+                           FILTER (WHERE coalesce(s.envelope_from, s.spf_domains) IS NOT NULL) AS envelope_from,
+                       any_value(k.domains) AS dkim_domains,
+                       list(DISTINCT s.reporter ORDER BY s.reporter) AS reporters,
+                       min(s.begin_time) AS first_seen,
+                       max(s.end_time) AS last_seen,
+                       count(*) FILTER (WHERE s.disagrees) AS disagreements
+                FROM scoped s
+                LEFT JOIN main_reason m ON m.source_ip = s.source_ip
+                LEFT JOIN dkim k ON k.source_ip = s.source_ip
+                GROUP BY s.source_ip
+                %s
+                ORDER BY dmarc_fail DESC, messages DESC, s.source_ip
+                """.formatted(scope.where(), failingOnly ? "HAVING coalesce(sum(s.count) FILTER (WHERE s.verdict = 'fail'), 0) > 0" : "");
+        List<Sender> senders = new ArrayList<>();
+        Connection connection = store.connection();
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            Object[] parameters = scope.parameters();
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    senders.add(new Sender(rs.getString("source_ip"), rs.getLong("messages"), rs.getLong("dmarc_pass"),
+                            rs.getLong("dmarc_fail"), rs.getLong("spf_aligned"), rs.getLong("dkim_aligned"),
+                            rs.getString("reason"), strings(rs, "header_from"), strings(rs, "envelope_from"),
+                            strings(rs, "dkim_domains"), strings(rs, "reporters"),
+                            Scope.instant(rs.getObject("first_seen", LocalDateTime.class)),
+                            Scope.instant(rs.getObject("last_seen", LocalDateTime.class)), rs.getLong("disagreements")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(store.file() + ": cannot list senders: " + e.getMessage(), e);
+        }
+        return senders;
+    }
+
+    static List<String> strings(ResultSet rs, String column) throws SQLException {
+        java.sql.Array array = rs.getArray(column);
+        if (array == null) {
+            return List.of();
+        }
+        Object[] values = (Object[]) array.getArray();
+        return Arrays.stream(values).map(String::valueOf).toList();
+    }
+}
