@@ -74,6 +74,15 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void sendersAccountForEveryMessage() {
+        assertThat(run("sql", "--db", db(), "--format", "csv", "SELECT sum(count) FROM records")).isZero();
+        long stored = Long.parseLong(out.toString().lines().skip(1).findFirst().orElseThrow());
+        assertThat(run("senders", "--db", db(), "--format", "csv")).isZero();
+        long viaSenders = out.toString().lines().skip(1).mapToLong(line -> Long.parseLong(line.split(",")[1])).sum();
+        assertThat(viaSenders).isEqualTo(stored);
+    }
+
+    @Test
     void aBadDateIsOneLineNamingTheOption() {
         assertThat(run("senders", "--db", db(), "--since", "last week")).isEqualTo(2);
         assertThat(err.toString()).startsWith("dmarcq: Invalid value for option '--since': 'last week' is not a date: expected a date like 2026-11-01");
