@@ -1,6 +1,5 @@
 package org.dmarcq.ingest;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.commons.compress.utils.InputStreamStatistics;
@@ -10,7 +9,7 @@ import org.apache.commons.compress.utils.InputStreamStatistics;
  * compressed input more than the allowed ratio: the defence against zip and gzip bombs. Nothing
  * is read past a limit, so a bomb costs at most the limit in CPU and no memory.
  */
-final class BoundedInputStream extends FilterInputStream {
+final class BoundedInputStream extends BlockInputStream {
     /** Bytes the whole input file may still decompress to; shared by every layer of one file. */
     static final class Budget {
         private final long limit;
@@ -34,13 +33,6 @@ final class BoundedInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
         if (n > 0) {
@@ -59,18 +51,6 @@ final class BoundedInputStream extends FilterInputStream {
             }
         }
         return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] buffer = new byte[(int) Math.min(n, 8192)];
-        int read = read(buffer, 0, buffer.length);
-        return Math.max(read, 0);
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 
     static String mebibytes(long bytes) {

@@ -2,7 +2,6 @@ package org.dmarcq.ingest;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.utils.InputStreamStatistics;
 
@@ -11,23 +10,17 @@ import org.apache.commons.compress.utils.InputStreamStatistics;
  * anything after the last member that is not another member ignored. Spec D18: some reporters
  * (Mimecast) send gzip data with bytes after the end, which stricter readers reject outright.
  */
-final class GzipMembers extends InputStream implements InputStreamStatistics {
-    private final BufferedInputStream in;
+final class GzipMembers extends BlockInputStream implements InputStreamStatistics {
+    private final BufferedInputStream compressed;
     private GzipCompressorInputStream member;
     private long compressedBefore;
     private long uncompressedBefore;
 
     /** @param in positioned at a gzip header; mark support lets each member end exactly where it ends */
     GzipMembers(BufferedInputStream in) throws IOException {
-        this.in = in;
+        super(in);
+        this.compressed = in;
         this.member = new GzipCompressorInputStream(in, /* decompressConcatenated= */ false);
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -39,11 +32,11 @@ final class GzipMembers extends InputStream implements InputStreamStatistics {
             }
             compressedBefore += member.getCompressedCount();
             uncompressedBefore += member.getUncompressedCount();
-            in.mark(2);
-            int b0 = in.read();
-            int b1 = in.read();
-            in.reset();
-            member = b0 == 0x1f && b1 == 0x8b ? new GzipCompressorInputStream(in, false) : null;
+            compressed.mark(2);
+            int b0 = compressed.read();
+            int b1 = compressed.read();
+            compressed.reset();
+            member = b0 == 0x1f && b1 == 0x8b ? new GzipCompressorInputStream(compressed, false) : null;
         }
         return -1;
     }
@@ -58,8 +51,4 @@ final class GzipMembers extends InputStream implements InputStreamStatistics {
         return uncompressedBefore + (member == null ? 0 : member.getUncompressedCount());
     }
 
-    @Override
-    public void close() throws IOException {
-        in.close();
-    }
 }

@@ -293,7 +293,7 @@ final class Unpacker {
     }
 
     /** Turns a decompressor's low-level failure into a message naming the place and the container. */
-    private static final class Guarded extends java.io.FilterInputStream {
+    private static final class Guarded extends BlockInputStream {
         private final Location where;
         private final String kind;
 
@@ -301,13 +301,6 @@ final class Unpacker {
             super(in);
             this.where = where;
             this.kind = kind;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

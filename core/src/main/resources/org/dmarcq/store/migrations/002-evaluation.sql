@@ -13,6 +13,16 @@ CREATE TABLE settings (
     value  VARCHAR NOT NULL
 );
 
+-- RFC 7489 section 3.1: a passing identifier aligns with the author domain (header_from) in strict
+-- mode when it is the same name, in relaxed mode also when it has the same organizational domain.
+-- identifier and author are rows of domains.
+CREATE MACRO aligned_strict(result, identifier, author) AS
+    coalesce(result = 'pass' AND identifier.ascii_name = author.ascii_name, false);
+
+CREATE MACRO aligned_relaxed(result, identifier, author) AS
+    coalesce(result = 'pass' AND (identifier.ascii_name = author.ascii_name
+             OR identifier.organizational_domain = author.organizational_domain), false);
+
 -- One row per DKIM result: did it pass, and does its d= align with the record's header_from?
 CREATE VIEW dkim_alignments AS
 SELECT d.record_key,
@@ -20,9 +30,8 @@ SELECT d.record_key,
        d.selector,
        d.result,
        coalesce(d.result = 'pass', false) AS passed,
-       coalesce(d.result = 'pass' AND sd.ascii_name = hd.ascii_name, false) AS aligned_strict,
-       coalesce(d.result = 'pass' AND (sd.ascii_name = hd.ascii_name
-                OR sd.organizational_domain = hd.organizational_domain), false) AS aligned_relaxed
+       aligned_strict(d.result, sd, hd) AS aligned_strict,
+       aligned_relaxed(d.result, sd, hd) AS aligned_relaxed
 FROM dkim_results d
 JOIN records r ON r.record_key = d.record_key
 LEFT JOIN domains sd ON sd.name = d.domain
@@ -36,9 +45,8 @@ SELECT s.record_key,
        s.scope,
        s.result,
        coalesce(s.result = 'pass', false) AS passed,
-       coalesce(s.result = 'pass' AND sd.ascii_name = hd.ascii_name, false) AS aligned_strict,
-       coalesce(s.result = 'pass' AND (sd.ascii_name = hd.ascii_name
-                OR sd.organizational_domain = hd.organizational_domain), false) AS aligned_relaxed,
+       aligned_strict(s.result, sd, hd) AS aligned_strict,
+       aligned_relaxed(s.result, sd, hd) AS aligned_relaxed,
        s.scope IS DISTINCT FROM 'helo'
            OR count(*) FILTER (WHERE s.scope IS DISTINCT FROM 'helo') OVER (PARTITION BY s.record_key) = 0
            AS used_for_dmarc
