@@ -78,7 +78,7 @@ class ReportLoaderTest {
         }
         try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
             // Back to what schema version 1 had.
-            for (String drop : List.of("DROP VIEW record_verdicts", "DROP VIEW spf_alignments", "DROP VIEW dkim_alignments",
+            for (String drop : List.of("DROP VIEW report_days", "DROP VIEW record_verdicts", "DROP VIEW spf_alignments", "DROP VIEW dkim_alignments",
                     "DROP MACRO aligned_strict", "DROP MACRO aligned_relaxed", "DROP TABLE settings", "DROP TABLE domains",
                     "DELETE FROM schema_version WHERE version = 2")) {
                 s.execute(drop);

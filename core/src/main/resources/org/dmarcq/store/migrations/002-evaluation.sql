@@ -31,7 +31,11 @@ SELECT d.record_key,
        d.result,
        coalesce(d.result = 'pass', false) AS passed,
        aligned_strict(d.result, sd, hd) AS aligned_strict,
-       aligned_relaxed(d.result, sd, hd) AS aligned_relaxed
+       aligned_relaxed(d.result, sd, hd) AS aligned_relaxed,
+       -- signed by the author's own organization, whatever the result: a failing one was often
+       -- broken in transit (a mailing list, a forwarder that changes the message)
+       coalesce(sd.organizational_domain = hd.organizational_domain OR sd.ascii_name = hd.ascii_name, false)
+           AS author_signature
 FROM dkim_results d
 JOIN records r ON r.record_key = d.record_key
 LEFT JOIN domains sd ON sd.name = d.domain
@@ -61,6 +65,7 @@ CREATE VIEW record_verdicts AS
 WITH dkim AS (
     SELECT record_key,
            count(*) AS signatures,
+           bool_or(author_signature AND NOT passed) AS author_signature_failed,
            bool_or(passed) AS passed,
            bool_or(aligned_strict) AS aligned_strict,
            bool_or(aligned_relaxed) AS aligned_relaxed
@@ -106,6 +111,7 @@ WITH dkim AS (
                 WHEN r.policy_dkim IS NULL AND r.policy_spf IS NULL THEN NULL
                 ELSE 'fail' END AS receiver_dmarc,
            coalesce(dkim.signatures, 0) AS dkim_signatures,
+           coalesce(dkim.author_signature_failed, false) AS dkim_author_signature_failed,
            coalesce(dkim.passed, false) AS dkim_passed,
            coalesce(spf.passed, false) AS spf_passed,
            coalesce(spf.failed, false) AS spf_failed,
@@ -140,3 +146,22 @@ SELECT *,
             WHEN spf_failed THEN 'spf-fail'
             ELSE 'no-auth' END AS reason
 FROM aligned;
+
+-- One row per report and UTC day its period touches, with the share of the period on that day, so
+-- that per-day figures spread a multi-day report pro rata by time (totals use the records as they are).
+CREATE VIEW report_days AS
+WITH spans AS (
+    SELECT report_key, begin_time, end_time, epoch(end_time) - epoch(begin_time) AS seconds
+    FROM reports
+), days AS (
+    SELECT report_key, begin_time, end_time, seconds,
+           unnest(generate_series(date_trunc('day', begin_time), date_trunc('day', end_time), INTERVAL 1 DAY)) AS day
+    FROM spans
+)
+SELECT report_key,
+       day::DATE AS day,
+       CASE WHEN seconds = 0 THEN 1.0
+            ELSE (epoch(least(end_time, day + INTERVAL 1 DAY)) - epoch(greatest(begin_time, day))) / seconds
+       END AS share
+FROM days
+WHERE seconds = 0 OR least(end_time, day + INTERVAL 1 DAY) > greatest(begin_time, day);
