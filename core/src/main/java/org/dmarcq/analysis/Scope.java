@@ -21,15 +21,21 @@ public record Scope(String domain, LocalDate since, LocalDate until) {
 
     /** SQL conditions on {@code policy_domain} and {@code begin_time}, with {@code ?} for {@link #parameters}. */
     String where() {
+        return where(null);
+    }
+
+    /** The same, on the columns of the table or view named {@code alias}. */
+    String where(String alias) {
+        String prefix = alias == null ? "" : alias + ".";
         StringBuilder sql = new StringBuilder("TRUE");
         if (domain != null) {
-            sql.append(" AND policy_domain = ?");
+            sql.append(" AND ").append(prefix).append("policy_domain = ?");
         }
         if (since != null) {
-            sql.append(" AND begin_time >= ?");
+            sql.append(" AND ").append(prefix).append("begin_time >= ?");
         }
         if (until != null) {
-            sql.append(" AND begin_time < ?");
+            sql.append(" AND ").append(prefix).append("begin_time < ?");
         }
         return sql.toString();
     }

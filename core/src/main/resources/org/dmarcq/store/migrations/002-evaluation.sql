@@ -150,9 +150,15 @@ FROM aligned;
 -- One row per report and UTC day its period touches, with the share of the period on that day, so
 -- that per-day figures spread a multi-day report pro rata by time (totals use the records as they are).
 CREATE VIEW report_days AS
-WITH spans AS (
-    SELECT report_key, begin_time, end_time, epoch(end_time) - epoch(begin_time) AS seconds
+WITH periods AS (
+    -- An end written inclusively (whole days less a second, as Google does) ends a second later.
+    SELECT report_key, begin_time,
+           CASE WHEN (epoch(end_time) - epoch(begin_time) + 1) % 86400 = 0 THEN end_time + INTERVAL 1 SECOND
+                ELSE end_time END AS end_time
     FROM reports
+), spans AS (
+    SELECT report_key, begin_time, end_time, epoch(end_time) - epoch(begin_time) AS seconds
+    FROM periods
 ), days AS (
     SELECT report_key, begin_time, end_time, seconds,
            unnest(generate_series(date_trunc('day', begin_time), date_trunc('day', end_time), INTERVAL 1 DAY)) AS day
