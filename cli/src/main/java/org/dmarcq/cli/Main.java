@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "DMARC aggregate reports turned into answers: ingest them into a DuckDB file, then ask.",
-        subcommands = {IngestCommand.class, SendersCommand.class, DomainsCommand.class, WhatIfCommand.class, SqlCommand.class,
+        subcommands = {IngestCommand.class, SendersCommand.class, DomainsCommand.class, WhatIfCommand.class, ReadinessCommand.class,
+                SqlCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Exit status: 0 success; 1 some input could not be read, or a query or the database failed;",
@@ -24,6 +25,8 @@ import picocli.CommandLine.ScopeType;
                 "  dmarcq ingest ~/rua/                 read every report under a folder",
                 "  dmarcq senders --failing             the sources that fail DMARC, and why",
                 "  dmarcq domains                       pass rate and published policy per domain",
+                "  dmarcq whatif --policy quarantine    who would break, and what to fix",
+                "  dmarcq readiness                     ready for quarantine? for reject?",
                 "  dmarcq sql \"SELECT org_name, count(*) FROM reports GROUP BY ALL\""})
 public final class Main implements Runnable {
     /** Exit status when some input could not be read, or the work could not be done. */

@@ -64,6 +64,26 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void whatIfJson() throws Exception {
+        assertThat(run("whatif", "--db", db(), "--policy", "reject", "--pct", "50", "--format", "json")).as(err.toString()).isZero();
+        golden("whatif-reject-pct50.json", out.toString().replace("},{", "},\n{"));
+    }
+
+    @Test
+    void whatIfTable() throws Exception {
+        assertThat(run("whatif", "--db", db(), "--policy", "quarantine", "--adkim", "s")).as(err.toString()).isZero();
+        golden("whatif-quarantine-strict.txt", out.toString());
+    }
+
+    @Test
+    void readinessJsonAndText() throws Exception {
+        assertThat(run("readiness", "--db", db(), "--format", "json")).as(err.toString()).isZero();
+        golden("readiness.json", out.toString().replace("},{", "},\n{"));
+        assertThat(run("readiness", "--db", db(), "--min-days", "1", "--min-reporters", "1", "--min-pass-rate", "75")).isZero();
+        golden("readiness-lenient.txt", out.toString());
+    }
+
+    @Test
     void theSameNumbersThroughSql() {
         assertThat(run("sql", "--db", db(), "--format", "csv",
                 "SELECT sum(count) FILTER (WHERE coalesce(receiver_dmarc, dmarc) = 'fail') FROM record_verdicts")).isZero();

@@ -17,6 +17,8 @@ final class Fixes {
         }
         String r = reason == null ? "" : reason;
         return switch (r) {
+            case "receiver-fail" -> "ask the receiver: it reports failing DMARC although the SPF or DKIM results it reports"
+                    + " align with " + domain + " (a different public suffix list, or a local policy)";
             case "strict-alignment" -> "keep relaxed alignment, or have this sender sign (d=) and bounce (return-path) with"
                     + " exactly the From domain";
             case "dkim-third-party" -> "have the service that signs as " + String.join(", ", dkimPassDomains)

@@ -195,6 +195,7 @@ public final class WhatIf {
         long authorSignatureFailed;
         long authenticated;
         long strictOnly;
+        long receiverOnly;
         final Map<String, Long> reasons = new TreeMap<>();
         final Set<String> headerFrom = new TreeSet<>();
         final Set<String> dkimPassDomains = new TreeSet<>();
@@ -241,6 +242,9 @@ public final class WhatIf {
             if (rs.getBoolean("passes_now") && !rs.getBoolean("aligned_under_proposal")) {
                 strictOnly += count;
                 reason = "strict-alignment";
+            } else if (rs.getBoolean("aligned_under_proposal")) {
+                receiverOnly += count; // the receiver failed what aligns by our reckoning
+                reason = "receiver-fail";
             }
             if (reason != null) {
                 reasons.merge(reason, count, Long::sum);
@@ -271,6 +275,10 @@ public final class WhatIf {
             evidence.add(String.format(Locale.ROOT, "%,d failing messages on %d %s", failing, days, days == 1 ? "day" : "days"));
             SenderClass senderClass;
             double forwarded = (double) (absorbed + authorSignatureFailed) / failing;
+            if (receiverOnly > 0) {
+                evidence.add(percent(receiverOnly) + " of them failed at receivers although SPF or DKIM aligns by the"
+                        + " Public Suffix List (record_verdicts.disagrees)");
+            }
             if (strictOnly == failing) {
                 senderClass = SenderClass.MISCONFIGURED;
                 evidence.add("passes DMARC today; fails only under the proposed strict alignment");

@@ -1,0 +1,181 @@
+package org.dmarcq.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.Callable;
+import org.dmarcq.analysis.AffectedSender;
+import org.dmarcq.analysis.Readiness;
+import org.dmarcq.analysis.ReadinessCheck;
+import org.dmarcq.cli.output.Format;
+import org.dmarcq.cli.output.ResultPrinter;
+import org.dmarcq.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "readiness",
+        description = {"Is the domain ready for p=quarantine, and for p=reject? The verdict for each, the evidence (pass"
+                + " rate of the mail that is not spoofing, per day; days of data; receivers; senders that still fail)"
+                + " and the next step."},
+        mixinStandardHelpOptions = true,
+        footer = {"",
+                "Verdicts: 'ready', 'ready with N senders to fix', 'not ready'. The bars are the options below.",
+                "",
+                "Examples:",
+                "  dmarcq readiness --domain example.com",
+                "  dmarcq readiness --since 2026-10-01 --min-pass-rate 99 --format json"})
+final class ReadinessCommand implements Callable<Integer> {
+    @Mixin DatabaseOptions database;
+    @Mixin ScopeOptions scope;
+    @Mixin OutputOptions output;
+    @Mixin SuffixOptions suffixes;
+
+    @Option(names = "--min-days", paramLabel = "N", defaultValue = "14", description = "Days of reports needed (default: ${DEFAULT-VALUE}).")
+    int minDays;
+
+    @Option(names = "--min-reporters", paramLabel = "N", defaultValue = "2",
+            description = "Reporting organisations needed (default: ${DEFAULT-VALUE}).")
+    int minReporters;
+
+    @Option(names = "--min-pass-rate", paramLabel = "PERCENT", defaultValue = "98",
+            description = "Pass rate of the mail that is not spoofing needed for 'ready' (default: ${DEFAULT-VALUE}).")
+    double minPassRate;
+
+    @Option(names = "--max-forwarded", paramLabel = "PERCENT", defaultValue = "1",
+            description = "For reject: most share of your mail that may come through forwarders and lists (default: ${DEFAULT-VALUE}).")
+    double maxForwarded;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (minPassRate < 0 || minPassRate > 100 || maxForwarded < 0 || maxForwarded > 100) {
+            throw new UserException("--min-pass-rate and --max-forwarded are percentages, 0 to 100");
+        }
+        Readiness.Thresholds thresholds = new Readiness.Thresholds(minDays, minReporters, minPassRate / 100, maxForwarded / 100);
+        List<Readiness> results;
+        try (Store store = Analysis.open(database, suffixes)) {
+            results = ReadinessCheck.run(store, scope.toScope(), thresholds);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.format == Format.JSON) {
+            json(results, out);
+        } else if (output.format == Format.CSV) {
+            List<Object[]> rows = new ArrayList<>();
+            for (Readiness r : results) {
+                rows.add(new Object[] {r.policyDomain(), r.quarantine().verdict(), r.reject().verdict(), r.passRate(), r.days(),
+                        r.reporters().size(), r.toFix().size(), r.nextStep()});
+            }
+            new ResultPrinter(out, Integer.MAX_VALUE).print(List.of("policy_domain", "quarantine", "reject", "pass_rate", "days",
+                    "reporters", "senders_to_fix", "next_step"), rows, Format.CSV);
+        } else {
+            results.forEach(r -> text(r, out));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void text(Readiness r, PrintWriter out) {
+        out.printf(Locale.ROOT, "%s (now p=%s)%n", r.policyDomain(), r.currentPolicy() == null ? "?" : r.currentPolicy());
+        out.printf(Locale.ROOT, "  quarantine: %s%n", r.quarantine().verdict());
+        out.printf(Locale.ROOT, "  reject:     %s%n", r.reject().verdict());
+        out.printf(Locale.ROOT, "  evidence:   %d days of reports from %d %s (%s); %,d messages, %,d of them likely spoofing%n",
+                r.days(), r.reporters().size(), r.reporters().size() == 1 ? "receiver" : "receivers", String.join(", ", r.reporters()),
+                r.messages(), r.spoofedMessages());
+        for (String why : r.quarantine().because()) {
+            out.println("              " + why);
+        }
+        for (String why : r.reject().because()) {
+            if (!r.quarantine().because().contains(why)) {
+                out.println("              reject: " + why);
+            }
+        }
+        if (!r.dailyPassRate().isEmpty()) {
+            out.println("  pass rate per day (mail that is not spoofing):");
+            out.println("    " + chart(r.dailyPassRate()));
+        }
+        if (!r.toFix().isEmpty()) {
+            out.println("  senders to fix before quarantine:");
+            for (AffectedSender s : r.toFix()) {
+                out.printf(Locale.ROOT, "    %s  %,d failing messages  %s: %s%n", s.sourceIp(), s.failingMessages(), s.reason(), s.fix());
+            }
+        }
+        out.println("  next step:  " + r.nextStep());
+        out.println();
+    }
+
+    private static final String BARS = "▁▂▃▄▅▆▇█";
+
+    /** One bar per day from 80% (lowest) to 100% (highest), then the first and last day and the range. */
+    static String chart(SortedMap<LocalDate, Double> daily) {
+        StringBuilder bars = new StringBuilder();
+        double min = 1;
+        double max = 0;
+        for (double rate : daily.values()) {
+            double scaled = Math.max(0, Math.min(1, (rate - 0.8) / 0.2));
+            bars.append(BARS.charAt((int) Math.round(scaled * (BARS.length() - 1))));
+            min = Math.min(min, rate);
+            max = Math.max(max, rate);
+        }
+        return String.format(Locale.ROOT, "%s  %s .. %s  (lowest %.1f%%, highest %.1f%%; the scale runs from 80%% to 100%%)",
+                bars, daily.firstKey(), daily.lastKey(), 100 * min, 100 * max);
+    }
+
+    /** The contract of {@code readiness --format json}: see docs/cli.md. */
+    private static void json(List<Readiness> results, PrintWriter out) {
+        List<Object> list = new ArrayList<>();
+        for (Readiness r : results) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("policy_domain", r.policyDomain());
+            m.put("current_policy", r.currentPolicy());
+            m.put("quarantine", verdict(r.quarantine()));
+            m.put("reject", verdict(r.reject()));
+            m.put("days", r.days());
+            m.put("reporters", r.reporters());
+            m.put("messages", r.messages());
+            m.put("spoofed_messages", r.spoofedMessages());
+            m.put("pass_rate", r.passRate() == null ? null : Math.round(r.passRate() * 10000) / 10000.0);
+            Map<String, Object> daily = new LinkedHashMap<>();
+            r.dailyPassRate().forEach((day, rate) -> daily.put(day.toString(), Math.round(rate * 10000) / 10000.0));
+            m.put("daily_pass_rate", daily);
+            List<Object> senders = new ArrayList<>();
+            for (AffectedSender s : r.toFix()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("source_ip", s.sourceIp());
+                x.put("failing_messages", s.failingMessages());
+                x.put("reason", s.reason());
+                x.put("fix", s.fix());
+                senders.add(x);
+            }
+            m.put("senders_to_fix", senders);
+            m.put("next_step", r.nextStep());
+            list.add(m);
+        }
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            ResultPrinter.writeJson(g, list);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
+    }
+
+    private static Map<String, Object> verdict(Readiness.Verdict v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("verdict", v.verdict());
+        m.put("because", v.because());
+        return m;
+    }
+}

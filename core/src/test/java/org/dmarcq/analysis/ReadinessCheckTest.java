@@ -1,0 +1,93 @@
+package org.dmarcq.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dmarcq.ingest.Ingest;
+import org.dmarcq.store.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Readiness verdicts on a fortnight of reports from two receivers. */
+class ReadinessCheckTest {
+    @TempDir Path temp;
+
+    private Store fortnight(int days, boolean esp, boolean list) throws Exception {
+        Store store = Store.open(temp.resolve("r.duckdb"));
+        List<String> files = new ArrayList<>();
+        for (int day = 1; day <= days; day++) {
+            Reports google = Reports.day("g" + day, day)
+                    .record("209.85.220.41", 1000, "example.com", "example.com:pass", "example.com:pass", "pass/pass")
+                    .record("203.0.113." + day, 1, "example.com", null, "example.com:fail", "fail/fail");
+            if (esp) {
+                google.record("192.0.2.10", 15, "example.com", "esp.example:pass", "bounce.esp.example:pass", "fail/fail");
+            }
+            if (list) {
+                google.record("198.51.100.5", 30, "example.com", "example.com:fail", "list.example:pass", "fail/fail",
+                        "none", "<reason><type>mailing_list</type></reason>");
+            }
+            Reports bis = Reports.day("b" + day, day).rfc9990()
+                    .record("209.85.220.42", 500, "example.com", "example.com:pass", "example.com:pass", "pass/pass");
+            for (Reports r : List.of(google, bis)) {
+                Path file = temp.resolve("r" + files.size() + ".xml");
+                Files.writeString(file, r.xml());
+                files.add(file.toString());
+            }
+        }
+        Ingest.into(store).run(files);
+        return store;
+    }
+
+    private static Readiness check(Store store) {
+        List<Readiness> results = ReadinessCheck.run(store, Scope.all(), Readiness.Thresholds.defaults());
+        assertThat(results).hasSize(1);
+        return results.get(0);
+    }
+
+    @Test
+    void cleanMailForAFortnightIsReady() throws Exception {
+        try (Store store = fortnight(14, false, false)) {
+            Readiness r = check(store);
+            assertThat(r.quarantine().verdict()).isEqualTo("ready");
+            assertThat(r.reject().verdict()).isEqualTo("ready");
+            assertThat(r.days()).isEqualTo(14);
+            assertThat(r.spoofedMessages()).isEqualTo(14);
+            assertThat(r.passRate()).isEqualTo(1.0);
+            assertThat(r.dailyPassRate()).hasSize(14).allSatisfy((day, rate) -> assertThat(rate).isEqualTo(1.0));
+            assertThat(r.nextStep()).startsWith("move to p=quarantine");
+        }
+    }
+
+    @Test
+    void anEspWithoutAlignedDkimMustBeFixedFirst() throws Exception {
+        try (Store store = fortnight(14, true, false)) {
+            Readiness r = check(store);
+            assertThat(r.quarantine().verdict()).isEqualTo("ready with 1 sender to fix");
+            assertThat(r.toFix()).extracting(AffectedSender::sourceIp).containsExactly("192.0.2.10");
+            assertThat(r.nextStep()).startsWith("stay at p=none; fix this sender first: 192.0.2.10 (dkim-third-party)");
+        }
+    }
+
+    @Test
+    void forwardedMailKeepsRejectOutOfReach() throws Exception {
+        try (Store store = fortnight(14, false, true)) {
+            Readiness r = check(store);
+            assertThat(r.quarantine().verdict()).isEqualTo("ready");
+            assertThat(r.reject().verdict()).isEqualTo("not ready");
+            assertThat(r.reject().because()).anyMatch(why -> why.contains("forwarders and mailing lists"));
+        }
+    }
+
+    @Test
+    void aWeekIsNotEnough() throws Exception {
+        try (Store store = fortnight(7, false, false)) {
+            Readiness r = check(store);
+            assertThat(r.quarantine().verdict()).isEqualTo("not ready");
+            assertThat(r.quarantine().because()).contains("only 7 days of reports; 14 needed");
+            assertThat(r.nextStep()).isEqualTo("stay at p=none and keep collecting reports (7 more days)");
+        }
+    }
+}
