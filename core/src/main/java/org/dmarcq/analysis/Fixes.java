@@ -7,7 +7,7 @@ final class Fixes {
     private Fixes() {}
 
     static String fix(SenderClass senderClass, String reason, String domain, String ip, Set<String> dkimPassDomains,
-                      Set<String> spfDomains, Set<String> failedAuthorSignatures) {
+                      Set<String> dkimPassSelectors, Set<String> spfDomains, Set<String> failedAuthorSignatures) {
         if (senderClass == SenderClass.SPOOFING) {
             return "nothing: this is the mail the policy exists to block";
         }
@@ -22,6 +22,7 @@ final class Fixes {
             case "strict-alignment" -> "keep relaxed alignment, or have this sender sign (d=) and bounce (return-path) with"
                     + " exactly the From domain";
             case "dkim-third-party" -> "have the service that signs as " + String.join(", ", dkimPassDomains)
+                    + (dkimPassSelectors.isEmpty() ? "" : " (selector " + String.join(", ", dkimPassSelectors) + ")")
                     + " sign with DKIM as " + domain + ": publish the DKIM key it gives you (a selector under _domainkey."
                     + domain + ") and enable custom signing";
             case "spf-not-aligned" -> "set a custom return-path (bounce domain) under " + domain + " at the service that"

@@ -102,6 +102,8 @@ public final class WhatIf {
                        s.dkim_passed, s.spf_passed, s.dkim_author_signature_failed, s.spf_domains,
                        (SELECT list(DISTINCT d.domain ORDER BY d.domain) FROM dkim_alignments d
                         WHERE d.record_key = s.record_key AND d.passed) AS dkim_pass_domains,
+                       (SELECT list(DISTINCT d.selector ORDER BY d.selector) FROM dkim_alignments d
+                        WHERE d.record_key = s.record_key AND d.passed AND d.selector IS NOT NULL) AS dkim_pass_selectors,
                        (SELECT list(DISTINCT d.domain || coalesce(' (selector ' || d.selector || ')', '') ORDER BY 1)
                         FROM dkim_alignments d WHERE d.record_key = s.record_key AND d.author_signature AND NOT d.passed)
                            AS failed_author_signatures,
@@ -199,6 +201,7 @@ public final class WhatIf {
         final Map<String, Long> reasons = new TreeMap<>();
         final Set<String> headerFrom = new TreeSet<>();
         final Set<String> dkimPassDomains = new TreeSet<>();
+        final Set<String> dkimPassSelectors = new TreeSet<>();
         final Set<String> failedAuthorSignatures = new TreeSet<>();
         final Set<String> spfDomains = new TreeSet<>();
         final SortedMap<LocalDate, Double> perDay = new TreeMap<>();
@@ -253,6 +256,7 @@ public final class WhatIf {
                 this.headerFrom.add(headerFrom);
             }
             addAll(dkimPassDomains, rs.getArray("dkim_pass_domains"));
+            addAll(dkimPassSelectors, rs.getArray("dkim_pass_selectors"));
             addAll(failedAuthorSignatures, rs.getArray("failed_author_signatures"));
             String spf = rs.getString("spf_domains");
             if (spf != null) {
@@ -308,7 +312,7 @@ public final class WhatIf {
                 evidence.add("no SPF or DKIM pass for any domain, and no steady volume");
             }
             return new AffectedSender(domain, ip, senderClass, failing, quarantined, rejected, reason,
-                    Fixes.fix(senderClass, reason, domain, ip, dkimPassDomains, spfDomains, failedAuthorSignatures),
+                    Fixes.fix(senderClass, reason, domain, ip, dkimPassDomains, dkimPassSelectors, spfDomains, failedAuthorSignatures),
                     List.copyOf(evidence), List.copyOf(headerFrom), List.copyOf(dkimPassDomains), List.copyOf(spfDomains),
                     days, perDay);
         }
