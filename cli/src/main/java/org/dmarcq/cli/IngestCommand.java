@@ -1,12 +1,13 @@
 package org.dmarcq.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.dmarcq.cli.output.ResultPrinter;
 import org.dmarcq.ingest.FileOutcome;
 import org.dmarcq.ingest.Ingest;
 import org.dmarcq.ingest.IngestListener;
@@ -149,31 +150,24 @@ final class IngestCommand implements Callable<Integer> {
 
     /** The contract of {@code ingest --format json}: see docs/cli.md. */
     private static void json(IngestSummary s, PrintWriter out) {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-            g.writeStartObject();
-            g.writeNumberField("files", s.files());
-            g.writeNumberField("reports", s.reports());
-            g.writeNumberField("duplicates", s.duplicates());
-            g.writeNumberField("records", s.records());
-            g.writeNumberField("messages", s.messages());
-            g.writeNumberField("skipped_records", s.skippedRecords());
-            g.writeNumberField("warnings", s.warnings());
-            g.writeNumberField("emails_without_report", s.emailsWithoutReport());
-            g.writeArrayFieldStart("errors");
-            for (IngestProblem p : s.problems()) {
-                g.writeStartObject();
-                g.writeStringField("file", p.file());
-                g.writeStringField("location", p.location());
-                g.writeStringField("message", p.message());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("files", s.files());
+        summary.put("reports", s.reports());
+        summary.put("duplicates", s.duplicates());
+        summary.put("records", s.records());
+        summary.put("messages", s.messages());
+        summary.put("skipped_records", s.skippedRecords());
+        summary.put("warnings", s.warnings());
+        summary.put("emails_without_report", s.emailsWithoutReport());
+        List<Object> errors = new ArrayList<>();
+        for (IngestProblem p : s.problems()) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("file", p.file());
+            error.put("location", p.location());
+            error.put("message", p.message());
+            errors.add(error);
         }
-        out.println();
-        out.flush();
+        summary.put("errors", errors);
+        ResultPrinter.printJson(out, summary);
     }
 }

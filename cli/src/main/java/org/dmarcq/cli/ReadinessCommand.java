@@ -1,10 +1,6 @@
 package org.dmarcq.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -163,13 +159,7 @@ final class ReadinessCommand implements Callable<Integer> {
             m.put("next_step", r.nextStep());
             list.add(m);
         }
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-            ResultPrinter.writeJson(g, list);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.println();
+        ResultPrinter.printJson(out, list);
     }
 
     private static Map<String, Object> verdict(Readiness.Verdict v) {

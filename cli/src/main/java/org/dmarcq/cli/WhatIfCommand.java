@@ -1,9 +1,6 @@
 package org.dmarcq.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -234,14 +231,7 @@ final class WhatIfCommand implements Callable<Integer> {
             replay.add(m);
         }
         root.put("replay", replay);
-        try (JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
-            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-            ResultPrinter.writeJson(g, root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.println();
-        out.flush();
+        ResultPrinter.printJson(out, root);
     }
 
     static Map<String, Object> days(Map<java.time.LocalDate, Double> perDay) {

@@ -198,6 +198,17 @@ public final class ResultPrinter {
         }
     }
 
+    /** Prints one plain value (maps, lists, numbers, strings, times) as JSON on a line of its own. */
+    public static void printJson(PrintWriter out, Object value) {
+        try (JsonGenerator g = JSON.createGenerator(new NonClosingWriter(out))) {
+            writeJson(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
+        out.flush();
+    }
+
     /** Writes a plain value (see {@link Values}) as JSON. */
     public static void writeJson(JsonGenerator g, Object value) throws IOException {
         if (value == null) {
