@@ -33,7 +33,7 @@ final class Progress implements AutoCloseable {
 
     void fileDone(FileOutcome outcome) {
         reports += outcome.reports() + outcome.duplicates();
-        if (outcome.failed()) {
+        if (outcome.failed() || !outcome.warnings().isEmpty()) {
             outcomes.add(outcome);
         }
         double seconds = Math.max((System.nanoTime() - started) / 1e9, 1e-3);
@@ -41,7 +41,7 @@ final class Progress implements AutoCloseable {
         bar.setExtraMessage(String.format(Locale.ROOT, "%,d reports, %,.0f reports/s", reports, reports / seconds));
     }
 
-    /** Files that had problems, to print once the bar is gone. */
+    /** Files that had problems or warnings, to print once the bar is gone. */
     List<FileOutcome> outcomes() {
         return outcomes;
     }
