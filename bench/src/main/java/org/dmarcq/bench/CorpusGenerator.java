@@ -201,7 +201,8 @@ public final class CorpusGenerator {
             case ESP_UNALIGNED -> "192.0.2." + (10 + random.nextInt(4));
             case FORWARDER -> "198.51.100." + (20 + random.nextInt(6));
             case MAILING_LIST -> "198.51.100." + (200 + random.nextInt(2));
-            case SPOOFER -> "203.0.113." + (1 + random.nextInt(254));
+            case SPOOFER -> random.nextInt(4) == 0 ? "203.0.113." + (1 + random.nextInt(254))
+                    : "198." + (18 + random.nextInt(2)) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
         };
     }
 

@@ -39,13 +39,18 @@ public final class WhatIf {
      *
      * @param consistentDays days a source without authentication must be seen on to count as a sender
      *     of one's own rather than spoofing
+     * @param consistentShare and at least this share of the days with reports in the scope
      * @param consistentMessages and the failing messages it must have sent
      * @param forwarderShare share of its failing messages that must look forwarded (a receiver's
      *     forwarding override, or a broken signature of the domain's own) for a forwarder
      */
-    public record Thresholds(int consistentDays, long consistentMessages, double forwarderShare) {
+    public record Thresholds(int consistentDays, double consistentShare, long consistentMessages, double forwarderShare) {
         public static Thresholds defaults() {
-            return new Thresholds(3, 10, 0.5);
+            return new Thresholds(3, 0.25, 10, 0.5);
+        }
+
+        int steadyDays(int scopeDays) {
+            return Math.max(consistentDays, (int) Math.ceil(consistentShare * scopeDays));
         }
     }
 
@@ -57,6 +62,7 @@ public final class WhatIf {
         try {
             Map<String, Source> sources = new LinkedHashMap<>();
             long[] totals = failingRecords(store, scope, proposal, sources);
+            int steadyDays = thresholds.steadyDays((int) totals[2]);
             List<AffectedSender> senders = new ArrayList<>();
             Map<SenderClass, Double> byClass = new EnumMap<>(SenderClass.class);
             for (SenderClass c : SenderClass.values()) {
@@ -68,7 +74,7 @@ public final class WhatIf {
                 if (source.quarantined + source.rejected <= 0) {
                     continue;
                 }
-                AffectedSender sender = source.classify(thresholds);
+                AffectedSender sender = source.classify(thresholds, steadyDays);
                 senders.add(sender);
                 byClass.merge(sender.senderClass(), sender.messages(), Double::sum);
                 quarantined += sender.quarantined();
@@ -270,7 +276,7 @@ public final class WhatIf {
             }
         }
 
-        AffectedSender classify(Thresholds thresholds) {
+        AffectedSender classify(Thresholds thresholds, int steadyDays) {
             String reason = reasons.entrySet().stream()
                     .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
                     .map(Map.Entry::getKey).orElse(null);
@@ -303,10 +309,10 @@ public final class WhatIf {
                 if (authenticated > 0 && (dkimPassDomains.isEmpty() || "spf-not-aligned".equals(reason))) {
                     evidence.add("SPF passes, but for " + String.join(", ", spfDomains) + ", not aligned with " + domain);
                 }
-            } else if (days >= thresholds.consistentDays() && failing >= thresholds.consistentMessages()) {
+            } else if (days >= steadyDays && failing >= thresholds.consistentMessages()) {
                 senderClass = SenderClass.MISCONFIGURED;
                 evidence.add(String.format(Locale.ROOT, "no SPF or DKIM pass, but a steady source: at least %d days and %,d messages",
-                        thresholds.consistentDays(), thresholds.consistentMessages()));
+                        steadyDays, thresholds.consistentMessages()));
             } else {
                 senderClass = SenderClass.SPOOFING;
                 evidence.add("no SPF or DKIM pass for any domain, and no steady volume");
