@@ -47,19 +47,23 @@ final class SendersCommand implements Callable<Integer> {
         List<Object[]> rows = new ArrayList<>();
         boolean table = output.format == Format.TABLE;
         for (Sender s : senders) {
+            String system = s.system() == null ? null : s.system().service().name();
+            String systemType = s.system() == null ? null : s.system().service().type();
             rows.add(table
-                    ? new Object[] {s.sourceIp(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
+                    ? new Object[] {s.sourceIp(), system, s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
                             s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), day(s.firstSeen()),
                             day(s.lastSeen())}
                     : new Object[] {s.sourceIp(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
                             s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), s.firstSeen(),
-                            s.lastSeen(), s.disagreements()});
+                            s.lastSeen(), s.disagreements(), system, systemType,
+                            s.system() == null ? null : s.system().evidence()});
         }
         List<String> columns = table
-                ? List.of("source_ip", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
+                ? List.of("source_ip", "system", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
                         "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen")
                 : List.of("source_ip", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
-                        "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen", "disagreements");
+                        "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen", "disagreements",
+                        "system", "system_type", "system_evidence");
         new ResultPrinter(spec.commandLine().getOut(), Integer.MAX_VALUE).print(columns, rows, output.format);
         return 0;
     }

@@ -2,6 +2,7 @@ package org.dmarcq.analysis;
 
 import java.time.Instant;
 import java.util.List;
+import org.dmarcq.identity.Identification;
 
 /**
  * One sending IP address in a scope. Message counts sum the records' {@code count}; DMARC pass and
@@ -11,7 +12,9 @@ import java.util.List;
  * @param reason the failure reason with the most failing messages, or null when nothing failed
  * @param envelopeFrom the envelope-from domains seen, or where receivers did not report one, the SPF domains
  * @param disagreements records on which the receiver's verdict and dmarcq's recomputation differ
+ * @param system the sending service the {@link org.dmarcq.identity.ServiceMap} names from its domains, or null
  */
 public record Sender(String sourceIp, long messages, long dmarcPass, long dmarcFail, long spfAligned, long dkimAligned,
                      String reason, List<String> headerFrom, List<String> envelopeFrom, List<String> dkimDomains,
-                     List<String> reporters, Instant firstSeen, Instant lastSeen, long disagreements) {}
+                     List<String> reporters, Instant firstSeen, Instant lastSeen, long disagreements,
+                     Identification system) {}

@@ -8,6 +8,8 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.dmarcq.identity.Identification;
+import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.store.Store;
 import org.dmarcq.store.StoreException;
 
@@ -20,6 +22,11 @@ public final class Senders {
 
     /** The senders in a scope; only those with failing messages when {@code failingOnly}. */
     public static List<Sender> list(Store store, Scope scope, boolean failingOnly) {
+        return list(store, scope, failingOnly, ServiceMap.bundled());
+    }
+
+    /** The same, naming sending services with the given map. */
+    public static List<Sender> list(Store store, Scope scope, boolean failingOnly, ServiceMap services) {
         String sql = """
                 WITH scoped AS (
                     SELECT *, coalesce(receiver_dmarc, dmarc) AS verdict FROM record_verdicts WHERE %s
@@ -30,7 +37,8 @@ public final class Senders {
                     SELECT source_ip, first(reason ORDER BY messages DESC, reason) AS reason
                     FROM reasons GROUP BY source_ip
                 ), dkim AS (
-                    SELECT s.source_ip, list(DISTINCT d.domain ORDER BY d.domain) AS domains
+                    SELECT s.source_ip, list(DISTINCT d.domain ORDER BY d.domain) AS domains,
+                           list(DISTINCT d.domain ORDER BY d.domain) FILTER (WHERE d.result = 'pass') AS passing
                     FROM scoped s JOIN dkim_results d ON d.record_key = s.record_key
                     WHERE d.domain IS NOT NULL GROUP BY ALL
                 )
@@ -45,6 +53,7 @@ public final class Senders {
                        list(DISTINCT coalesce(s.envelope_from, s.spf_domains) ORDER BY coalesce(s.envelope_from, s.spf_domains))
                            FILTER (WHERE coalesce(s.envelope_from, s.spf_domains) IS NOT NULL) AS envelope_from,
                        any_value(k.domains) AS dkim_domains,
+                       any_value(k.passing) AS dkim_passing,
                        list(DISTINCT s.reporter ORDER BY s.reporter) AS reporters,
                        min(s.begin_time) AS first_seen,
                        max(s.end_time) AS last_seen,
@@ -65,12 +74,15 @@ public final class Senders {
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
+                    List<String> envelope = strings(rs, "envelope_from");
+                    Identification system = services.identify(strings(rs, "dkim_passing"), envelope, List.of()).orElse(null);
                     senders.add(new Sender(rs.getString("source_ip"), rs.getLong("messages"), rs.getLong("dmarc_pass"),
                             rs.getLong("dmarc_fail"), rs.getLong("spf_aligned"), rs.getLong("dkim_aligned"),
-                            rs.getString("reason"), strings(rs, "header_from"), strings(rs, "envelope_from"),
+                            rs.getString("reason"), strings(rs, "header_from"), envelope,
                             strings(rs, "dkim_domains"), strings(rs, "reporters"),
                             Scope.instant(rs.getObject("first_seen", LocalDateTime.class)),
-                            Scope.instant(rs.getObject("last_seen", LocalDateTime.class)), rs.getLong("disagreements")));
+                            Scope.instant(rs.getObject("last_seen", LocalDateTime.class)), rs.getLong("disagreements"),
+                            system));
                 }
             }
         } catch (SQLException e) {

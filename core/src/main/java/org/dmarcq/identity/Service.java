@@ -1,0 +1,19 @@
+package org.dmarcq.identity;
+
+import java.util.List;
+
+/**
+ * A sending service and the domains that give it away: PTR names of its servers, DKIM signing
+ * domains, envelope-from (bounce) domains. A domain matches an entry that is the same name or a
+ * parent of it.
+ */
+public record Service(String name, String type, List<String> ptr, List<String> dkim, List<String> envelope) {
+    public Service {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a service needs a name");
+        }
+        ptr = ptr == null ? List.of() : List.copyOf(ptr);
+        dkim = dkim == null ? List.of() : List.copyOf(dkim);
+        envelope = envelope == null ? List.of() : List.copyOf(envelope);
+    }
+}
