@@ -22,7 +22,12 @@ import org.duckdb.DuckDBConnection;
  */
 public final class Store implements AutoCloseable {
     /** Migrations in order; the schema version is the number of migrations applied. */
-    private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql");
+    private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql", "003-reverse-dns.sql");
+
+    /** The schema version this dmarcq creates and understands. */
+    static int currentVersion() {
+        return MIGRATIONS.size();
+    }
 
     private final Path file;
     private final DuckDBConnection connection;
