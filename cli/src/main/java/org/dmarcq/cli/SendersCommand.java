@@ -56,14 +56,14 @@ final class SendersCommand implements Callable<Integer> {
                     : new Object[] {s.sourceIp(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
                             s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), s.firstSeen(),
                             s.lastSeen(), s.disagreements(), system, systemType,
-                            s.system() == null ? null : s.system().evidence()});
+                            s.system() == null ? null : s.system().evidence(), s.ptr()});
         }
         List<String> columns = table
                 ? List.of("source_ip", "system", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
                         "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen")
                 : List.of("source_ip", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
                         "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen", "disagreements",
-                        "system", "system_type", "system_evidence");
+                        "system", "system_type", "system_evidence", "ptr");
         new ResultPrinter(spec.commandLine().getOut(), Integer.MAX_VALUE).print(columns, rows, output.format);
         return 0;
     }

@@ -12,9 +12,10 @@ import org.dmarcq.identity.Identification;
  * @param reason the failure reason with the most failing messages, or null when nothing failed
  * @param envelopeFrom the envelope-from domains seen, or where receivers did not report one, the SPF domains
  * @param disagreements records on which the receiver's verdict and dmarcq's recomputation differ
+ * @param ptr the forward-confirmed reverse DNS name of the address, from the cache, or null
  * @param system the sending service the {@link org.dmarcq.identity.ServiceMap} names from its domains, or null
  */
 public record Sender(String sourceIp, long messages, long dmarcPass, long dmarcFail, long spfAligned, long dkimAligned,
                      String reason, List<String> headerFrom, List<String> envelopeFrom, List<String> dkimDomains,
                      List<String> reporters, Instant firstSeen, Instant lastSeen, long disagreements,
-                     Identification system) {}
+                     String ptr, Identification system) {}

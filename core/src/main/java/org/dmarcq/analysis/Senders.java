@@ -8,7 +8,9 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.dmarcq.identity.Identification;
+import org.dmarcq.identity.ReverseDnsCache;
 import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.store.Store;
 import org.dmarcq.store.StoreException;
@@ -66,6 +68,8 @@ public final class Senders {
                 ORDER BY dmarc_fail DESC, messages DESC, s.source_ip
                 """.formatted(scope.where(), failingOnly ? "HAVING coalesce(sum(s.count) FILTER (WHERE s.verdict = 'fail'), 0) > 0" : "");
         List<Sender> senders = new ArrayList<>();
+        // Names come from the cache when shown: a better map or a later lookup renames old data.
+        Map<String, String> ptr = ReverseDnsCache.confirmedNames(store);
         Connection connection = store.connection();
         try (PreparedStatement s = connection.prepareStatement(sql)) {
             Object[] parameters = scope.parameters();
@@ -75,14 +79,16 @@ public final class Senders {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     List<String> envelope = strings(rs, "envelope_from");
-                    Identification system = services.identify(strings(rs, "dkim_passing"), envelope, List.of()).orElse(null);
+                    String name = ptr.get(rs.getString("source_ip"));
+                    Identification system = services.identify(strings(rs, "dkim_passing"), envelope,
+                            name == null ? List.of() : List.of(name)).orElse(null);
                     senders.add(new Sender(rs.getString("source_ip"), rs.getLong("messages"), rs.getLong("dmarc_pass"),
                             rs.getLong("dmarc_fail"), rs.getLong("spf_aligned"), rs.getLong("dkim_aligned"),
                             rs.getString("reason"), strings(rs, "header_from"), envelope,
                             strings(rs, "dkim_domains"), strings(rs, "reporters"),
                             Scope.instant(rs.getObject("first_seen", LocalDateTime.class)),
                             Scope.instant(rs.getObject("last_seen", LocalDateTime.class)), rs.getLong("disagreements"),
-                            system));
+                            name, system));
                 }
             }
         } catch (SQLException e) {
