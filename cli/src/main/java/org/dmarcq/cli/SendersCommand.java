@@ -20,18 +20,22 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Who sends mail as your domains: one row per source IP address.",
                 "Messages, DMARC pass and fail (the receivers' verdicts), messages with aligned SPF and aligned DKIM"
                         + " (recomputed by dmarcq), the main failure reason, the domains seen, and when. Most failing"
-                        + " messages first. Reasons are explained in docs/cli.md."},
+                        + " messages first. Reasons are explained in docs/cli.md.",
+                "Each address is named by reverse DNS (looked up once, then kept in the database) and by the sending"
+                        + " service its domains give away."},
         mixinStandardHelpOptions = true,
         footer = {"",
                 "Examples:",
                 "  dmarcq senders --domain example.com --failing",
                 "  dmarcq senders --since 2026-11-01 --until 2026-11-07",
-                "  dmarcq senders --format json > senders.json"})
+                "  dmarcq senders --format json > senders.json",
+                "  dmarcq senders --offline             no DNS lookups: names from earlier runs only"})
 final class SendersCommand implements Callable<Integer> {
     @Mixin DatabaseOptions database;
     @Mixin ScopeOptions scope;
     @Mixin OutputOptions output;
     @Mixin SuffixOptions suffixes;
+    @Mixin DnsOptions dns;
 
     @Option(names = "--failing", description = "Only sources with messages that failed DMARC.")
     boolean failing;
@@ -42,6 +46,7 @@ final class SendersCommand implements Callable<Integer> {
     public Integer call() {
         List<Sender> senders;
         try (Store store = Analysis.open(database, suffixes)) {
+            dns.refresh(store);
             senders = Senders.list(store, scope.toScope(), failing);
         }
         List<Object[]> rows = new ArrayList<>();

@@ -47,13 +47,13 @@ class AnalysisCommandsTest {
 
     @Test
     void sendersJson() throws Exception {
-        assertThat(run("senders", "--db", db(), "--format", "json")).as(err.toString()).isZero();
+        assertThat(run("senders", "--offline", "--db", db(), "--format", "json")).as(err.toString()).isZero();
         golden("senders.json", out.toString().replace("},{", "},\n{"));
     }
 
     @Test
     void failingSendersOfOneDomainAsATable() throws Exception {
-        assertThat(run("senders", "--db", db(), "--domain", "Example.COM.", "--failing", "--until", "2025-11-06")).isZero();
+        assertThat(run("senders", "--offline", "--db", db(), "--domain", "Example.COM.", "--failing", "--until", "2025-11-06")).isZero();
         golden("senders-failing.txt", out.toString());
     }
 
@@ -97,14 +97,30 @@ class AnalysisCommandsTest {
     void sendersAccountForEveryMessage() {
         assertThat(run("sql", "--db", db(), "--format", "csv", "SELECT sum(count) FROM records")).isZero();
         long stored = Long.parseLong(out.toString().lines().skip(1).findFirst().orElseThrow());
-        assertThat(run("senders", "--db", db(), "--format", "csv")).isZero();
+        assertThat(run("senders", "--offline", "--db", db(), "--format", "csv")).isZero();
         long viaSenders = out.toString().lines().skip(1).mapToLong(line -> Long.parseLong(line.split(",")[1])).sum();
         assertThat(viaSenders).isEqualTo(stored);
     }
 
     @Test
+    void failedLookupsAreKeptAndDoNotStopTheAnswer() {
+        // Nothing listens on this loopback port: every lookup fails at once, and is recorded as failed.
+        assertThat(run("senders", "--dns", "127.0.0.1:9", "--db", db(), "--format", "csv")).as(err.toString()).isZero();
+        assertThat(out.toString().lines().count()).isEqualTo(24);
+        assertThat(run("sql", "--db", db(), "--format", "csv",
+                "SELECT count(*) AS looked_up, count(error) AS failed, count(ptr) AS named FROM reverse_dns")).isZero();
+        assertThat(out.toString()).isEqualTo("looked_up,failed,named\n23,23,0\n");
+    }
+
+    @Test
+    void aBadDnsServerIsNamed() {
+        assertThat(run("senders", "--dns", "dns.example", "--db", db())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("dmarcq: --dns 'dns.example': expected the server's IP address\n");
+    }
+
+    @Test
     void aBadDateIsOneLineNamingTheOption() {
-        assertThat(run("senders", "--db", db(), "--since", "last week")).isEqualTo(2);
+        assertThat(run("senders", "--offline", "--db", db(), "--since", "last week")).isEqualTo(2);
         assertThat(err.toString()).startsWith("dmarcq: Invalid value for option '--since': 'last week' is not a date: expected a date like 2026-11-01");
     }
 
