@@ -119,6 +119,34 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void anInventoryDraftedBySuggestLeavesOnlyTheSurprises() throws Exception {
+        assertThat(run("unknown", "--offline", "--db", db(), "--format", "csv")).isZero();
+        long everything = out.toString().lines().count() - 1;
+        assertThat(run("inventory", "suggest", "--offline", "--db", db())).as(err.toString()).isZero();
+        String draft = out.toString();
+        assertThat(draft).contains("  - name: SendGrid (Twilio)\n", "    services:\n    - SendGrid (Twilio)\n",
+                "  - name: 209.85.220.41\n", "    - 209.85.220.41/32\n");
+        Path inventory = temp.resolve("dmarcq-inventory.yaml");
+        Files.writeString(inventory, draft);
+
+        assertThat(run("unknown", "--offline", "--db", db(), "--format", "json")).as(err.toString()).isZero();
+        String unknown = out.toString();
+        assertThat(unknown).doesNotContain("209.85.220.41", "SendGrid").contains("\"system\":\"198.51.100.23\"");
+        assertThat(unknown.split("\"system\":").length - 1).isLessThan((int) everything);
+
+        assertThat(run("unknown", "--offline", "--db", db(), "--new-since", "2025-11-06", "--fail-if-any", "--format", "csv"))
+                .as("systems first seen on 2025-11-06 or later").isEqualTo(1);
+        assertThat(out.toString()).contains("192.0.2.20,").doesNotContain("198.51.100.23,");
+        assertThat(run("unknown", "--offline", "--db", db(), "--new-since", "2025-12-01", "--fail-if-any")).isZero();
+    }
+
+    @Test
+    void aNamedInventoryMustExist() {
+        assertThat(run("unknown", "--offline", "--db", db(), "--inventory", temp.resolve("none.yaml").toString())).isEqualTo(1);
+        assertThat(err.toString()).startsWith("dmarcq: " + temp.resolve("none.yaml") + ": no such inventory file");
+    }
+
+    @Test
     void aBadDateIsOneLineNamingTheOption() {
         assertThat(run("senders", "--offline", "--db", db(), "--since", "last week")).isEqualTo(2);
         assertThat(err.toString()).startsWith("dmarcq: Invalid value for option '--since': 'last week' is not a date: expected a date like 2026-11-01");

@@ -1,0 +1,52 @@
+package org.dmarcq.cli;
+
+import java.util.concurrent.Callable;
+import org.dmarcq.analysis.InventoryDraft;
+import org.dmarcq.analysis.Scope;
+import org.dmarcq.analysis.SendingSystems;
+import org.dmarcq.identity.ServiceMap;
+import org.dmarcq.store.Store;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "inventory",
+        description = "The inventory of known sending systems (a YAML file; format in docs/cli.md).",
+        mixinStandardHelpOptions = true,
+        subcommands = {InventoryCommand.Suggest.class})
+final class InventoryCommand implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "suggest",
+            description = {"Draft inventory entries for the sending systems seen passing DMARC that the inventory does not"
+                    + " know yet, to review, complete (owner, purpose) and keep."},
+            mixinStandardHelpOptions = true,
+            footer = {"", "Example:", "  dmarcq inventory suggest > dmarcq-inventory.yaml   (then edit it)"})
+    static final class Suggest implements Callable<Integer> {
+        @Mixin DatabaseOptions database;
+        @Mixin SuffixOptions suffixes;
+        @Mixin DnsOptions dns;
+        @Mixin InventoryOptions inventory;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var known = inventory.load(database.path());
+            try (Store store = Analysis.open(database, suffixes)) {
+                dns.refresh(store);
+                var systems = SendingSystems.list(store, Scope.all(), ServiceMap.bundled(), known, suffixes.list());
+                spec.commandLine().getOut().print(InventoryDraft.yaml(systems));
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+
+}

@@ -1,0 +1,89 @@
+package org.dmarcq.cli;
+
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dmarcq.analysis.Scope;
+import org.dmarcq.analysis.SendingSystem;
+import org.dmarcq.analysis.SendingSystems;
+import org.dmarcq.cli.output.Format;
+import org.dmarcq.cli.output.ResultPrinter;
+import org.dmarcq.identity.Inventory;
+import org.dmarcq.identity.ServiceMap;
+import org.dmarcq.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "unknown",
+        description = {"Sending systems that are not in your inventory: who else sends mail as your domains.",
+                "Addresses are grouped into systems by the service that sends from them, or by the organizational domain"
+                        + " of their reverse DNS; most messages first."},
+        mixinStandardHelpOptions = true,
+        footer = {"",
+                "Exit status with --fail-if-any: 1 when a system is listed, 0 when none is (for cron and monitoring).",
+                "",
+                "Examples:",
+                "  dmarcq unknown --domain example.com",
+                "  dmarcq unknown --new-since 2026-11-01 --fail-if-any      new senders since a date, for cron"})
+final class UnknownCommand implements Callable<Integer> {
+    @Mixin DatabaseOptions database;
+    @Mixin ScopeOptions scope;
+    @Mixin OutputOptions output;
+    @Mixin SuffixOptions suffixes;
+    @Mixin DnsOptions dns;
+    @Mixin InventoryOptions inventory;
+
+    @Option(names = "--new-since", paramLabel = "DATE", converter = ScopeOptions.Dates.class,
+            description = "Only systems first seen (in all the reports) on or after this UTC day.")
+    LocalDate newSince;
+
+    @Option(names = "--fail-if-any", description = "Exit with status 1 when any system is listed.")
+    boolean failIfAny;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Inventory known = inventory.load(database.path());
+        Scope asked = scope.toScope();
+        // First seen is over all reports: a system seen long ago is not new because --since starts later.
+        Scope searched = newSince == null ? asked : new Scope(asked.domain(), null, asked.until());
+        List<SendingSystem> systems;
+        try (Store store = Analysis.open(database, suffixes)) {
+            dns.refresh(store);
+            systems = SendingSystems.list(store, searched, ServiceMap.bundled(), known, suffixes.list());
+        }
+        List<SendingSystem> unknown = new ArrayList<>();
+        for (SendingSystem s : systems) {
+            boolean isNew = newSince == null || !s.firstSeen().isBefore(newSince.atStartOfDay().toInstant(ZoneOffset.UTC));
+            if (s.inventoryName() == null && isNew) {
+                unknown.add(s);
+            }
+        }
+        print(unknown, spec.commandLine().getOut());
+        if (known.entries().isEmpty() && output.format == Format.TABLE) {
+            spec.commandLine().getErr().println("note: no inventory (" + inventory.path(database.path())
+                    + "), so every system is unknown; draft one with: dmarcq inventory suggest");
+        }
+        return failIfAny && !unknown.isEmpty() ? Main.FAILED : 0;
+    }
+
+    private void print(List<SendingSystem> systems, PrintWriter out) {
+        boolean table = output.format == Format.TABLE;
+        List<Object[]> rows = new ArrayList<>();
+        for (SendingSystem s : systems) {
+            rows.add(new Object[] {s.name(), s.type(), s.ips(), s.ptr(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.reason(),
+                    table ? SendersCommand.day(s.firstSeen()) : s.firstSeen(), table ? SendersCommand.day(s.lastSeen()) : s.lastSeen(),
+                    s.reporters(), s.headerFrom(), s.dkimDomains(), s.envelopeFrom()});
+        }
+        new ResultPrinter(out, Integer.MAX_VALUE).print(List.of("system", "type", "ips", "ptr", "messages", "dmarc_pass",
+                "dmarc_fail", "reason", "first_seen", "last_seen", "reporters", "header_from", "dkim_domains", "envelope_from"),
+                rows, output.format);
+    }
+}
