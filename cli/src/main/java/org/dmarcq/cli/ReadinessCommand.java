@@ -105,7 +105,8 @@ final class ReadinessCommand implements Callable<Integer> {
         if (!r.toFix().isEmpty()) {
             out.println("  senders to fix before quarantine:");
             for (AffectedSender s : r.toFix()) {
-                out.printf(Locale.ROOT, "    %s  %,d failing messages  %s: %s%n", s.sourceIp(), s.failingMessages(), s.reason(), s.fix());
+                out.printf(Locale.ROOT, "    %s%s  %,d failing messages  %s: %s%n", s.sourceIp(),
+                        s.system() == null ? "" : " [" + s.system() + "]", s.failingMessages(), s.reason(), s.fix());
             }
         }
         out.println("  next step:  " + r.nextStep());
@@ -150,6 +151,7 @@ final class ReadinessCommand implements Callable<Integer> {
             for (AffectedSender s : r.toFix()) {
                 Map<String, Object> x = new LinkedHashMap<>();
                 x.put("source_ip", s.sourceIp());
+                x.put("system", s.system());
                 x.put("failing_messages", s.failingMessages());
                 x.put("reason", s.reason());
                 x.put("fix", s.fix());

@@ -9,6 +9,7 @@ import org.dmarcq.analysis.Sender;
 import org.dmarcq.analysis.Senders;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
+import org.dmarcq.identity.Inventory;
 import org.dmarcq.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +37,7 @@ final class SendersCommand implements Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin SuffixOptions suffixes;
     @Mixin DnsOptions dns;
+    @Mixin InventoryOptions inventory;
 
     @Option(names = "--failing", description = "Only sources with messages that failed DMARC.")
     boolean failing;
@@ -45,6 +47,7 @@ final class SendersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Sender> senders;
+        Inventory known = inventory.load(database.path());
         try (Store store = Analysis.open(database, suffixes)) {
             dns.refresh(store);
             senders = Senders.list(store, scope.toScope(), failing);
@@ -54,21 +57,23 @@ final class SendersCommand implements Callable<Integer> {
         for (Sender s : senders) {
             String system = s.system() == null ? null : s.system().service().name();
             String systemType = s.system() == null ? null : s.system().service().type();
+            String knownAs = known.match(List.of(s.sourceIp()), s.ptr() == null ? List.of() : List.of(s.ptr()), s.dkimDomains(),
+                    s.envelopeFrom(), system).map(Inventory.Entry::name).orElse(null);
             rows.add(table
-                    ? new Object[] {s.sourceIp(), system, s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
+                    ? new Object[] {s.sourceIp(), system, knownAs, s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
                             s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), day(s.firstSeen()),
                             day(s.lastSeen())}
                     : new Object[] {s.sourceIp(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
                             s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), s.firstSeen(),
                             s.lastSeen(), s.disagreements(), system, systemType,
-                            s.system() == null ? null : s.system().evidence(), s.ptr()});
+                            s.system() == null ? null : s.system().evidence(), s.ptr(), knownAs});
         }
         List<String> columns = table
-                ? List.of("source_ip", "system", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
+                ? List.of("source_ip", "system", "inventory", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
                         "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen")
                 : List.of("source_ip", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
                         "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen", "disagreements",
-                        "system", "system_type", "system_evidence", "ptr");
+                        "system", "system_type", "system_evidence", "ptr", "inventory");
         new ResultPrinter(spec.commandLine().getOut(), Integer.MAX_VALUE).print(columns, rows, output.format);
         return 0;
     }

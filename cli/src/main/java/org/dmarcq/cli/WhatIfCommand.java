@@ -87,7 +87,7 @@ final class WhatIfCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static final List<String> COLUMNS = List.of("policy_domain", "source_ip", "class", "messages", "per_day", "reason", "fix");
+    private static final List<String> COLUMNS = List.of("policy_domain", "source_ip", "system", "class", "messages", "per_day", "reason", "fix");
 
     private static String mode(String value, String option) {
         if (value == null) {
@@ -104,7 +104,7 @@ final class WhatIfCommand implements Callable<Integer> {
         List<Object[]> rows = new ArrayList<>();
         for (AffectedSender s : result.senders()) {
             double perDay = s.days() == 0 ? 0 : s.messages() / s.days();
-            rows.add(new Object[] {s.policyDomain(), s.sourceIp(), table ? s.senderClass().label() : s.senderClass().word(),
+            rows.add(new Object[] {s.policyDomain(), s.sourceIp(), s.system(), table ? s.senderClass().label() : s.senderClass().word(),
                     Math.round(s.messages()), Math.round(perDay * 10) / 10.0, s.reason(), s.fix()});
         }
         return rows;
@@ -132,8 +132,8 @@ final class WhatIfCommand implements Callable<Integer> {
             out.println();
             out.println("What to do, sender by sender:");
             for (AffectedSender s : toFix) {
-                out.printf(Locale.ROOT, "%n%s %s (%s, %,.0f messages, %s)%n  fix: %s%n", s.policyDomain(), s.sourceIp(),
-                        s.senderClass().label(), s.messages(), s.reason(), s.fix());
+                out.printf(Locale.ROOT, "%n%s %s%s (%s, %,.0f messages, %s)%n  fix: %s%n", s.policyDomain(), s.sourceIp(),
+                        s.system() == null ? "" : " [" + s.system() + "]", s.senderClass().label(), s.messages(), s.reason(), s.fix());
                 for (String e : s.evidence()) {
                     out.println("  evidence: " + e);
                 }
@@ -203,6 +203,7 @@ final class WhatIfCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("policy_domain", s.policyDomain());
             m.put("source_ip", s.sourceIp());
+            m.put("system", s.system());
             m.put("class", s.senderClass().word());
             m.put("messages", round(s.messages()));
             m.put("quarantined", round(s.quarantined()));

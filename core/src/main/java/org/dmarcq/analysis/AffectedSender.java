@@ -15,11 +15,12 @@ import java.util.SortedMap;
  * @param fix what to do, in words
  * @param evidence the facts the class and the fix rest on
  * @param perDay expected messages quarantined or rejected per UTC day, multi-day reports spread pro rata
+ * @param system the sending service named by the service map (passing DKIM, envelope, cached PTR), or null
  */
 public record AffectedSender(String policyDomain, String sourceIp, SenderClass senderClass, long failingMessages,
                              double quarantined, double rejected, String reason, String fix, List<String> evidence,
                              List<String> headerFrom, List<String> dkimDomains, List<String> spfDomains, int days,
-                             SortedMap<LocalDate, Double> perDay) {
+                             SortedMap<LocalDate, Double> perDay, String system) {
     /** Expected messages quarantined or rejected. */
     public double messages() {
         return quarantined + rejected;

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.dmarcq.identity.ReverseDnsCache;
+import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.store.Store;
 import org.dmarcq.store.StoreException;
 
@@ -63,6 +65,8 @@ public final class WhatIf {
             Map<String, Source> sources = new LinkedHashMap<>();
             long[] totals = failingRecords(store, scope, proposal, sources);
             int steadyDays = thresholds.steadyDays((int) totals[2]);
+            Map<String, String> ptr = ReverseDnsCache.confirmedNames(store);
+            ServiceMap services = ServiceMap.bundled();
             List<AffectedSender> senders = new ArrayList<>();
             Map<SenderClass, Double> byClass = new EnumMap<>(SenderClass.class);
             for (SenderClass c : SenderClass.values()) {
@@ -74,7 +78,10 @@ public final class WhatIf {
                 if (source.quarantined + source.rejected <= 0) {
                     continue;
                 }
-                AffectedSender sender = source.classify(thresholds, steadyDays);
+                String name = ptr.get(source.ip);
+                String system = services.identify(source.dkimPassDomains, source.spfDomains,
+                        name == null ? List.of() : List.of(name)).map(i -> i.service().name()).orElse(null);
+                AffectedSender sender = source.classify(thresholds, steadyDays, system);
                 senders.add(sender);
                 byClass.merge(sender.senderClass(), sender.messages(), Double::sum);
                 quarantined += sender.quarantined();
@@ -276,7 +283,7 @@ public final class WhatIf {
             }
         }
 
-        AffectedSender classify(Thresholds thresholds, int steadyDays) {
+        AffectedSender classify(Thresholds thresholds, int steadyDays, String system) {
             String reason = reasons.entrySet().stream()
                     .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
                     .map(Map.Entry::getKey).orElse(null);
@@ -320,7 +327,7 @@ public final class WhatIf {
             return new AffectedSender(domain, ip, senderClass, failing, quarantined, rejected, reason,
                     Fixes.fix(senderClass, reason, domain, ip, dkimPassDomains, dkimPassSelectors, spfDomains, failedAuthorSignatures),
                     List.copyOf(evidence), List.copyOf(headerFrom), List.copyOf(dkimPassDomains), List.copyOf(spfDomains),
-                    days, perDay);
+                    days, perDay, system);
         }
 
         private String percent(long part) {
