@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import org.dmarcq.analysis.InventoryDraft;
 import org.dmarcq.analysis.Scope;
 import org.dmarcq.analysis.SendingSystems;
-import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.store.Store;
 
 import picocli.CommandLine.Command;
@@ -34,6 +33,7 @@ final class InventoryCommand implements Runnable {
         @Mixin SuffixOptions suffixes;
         @Mixin DnsOptions dns;
         @Mixin InventoryOptions inventory;
+        @Mixin ServicesOptions services;
         @Spec CommandSpec spec;
 
         @Override
@@ -41,7 +41,7 @@ final class InventoryCommand implements Runnable {
             var known = inventory.load(database.path());
             try (Store store = Analysis.open(database, suffixes)) {
                 dns.refresh(store);
-                var systems = SendingSystems.list(store, Scope.all(), ServiceMap.bundled(), known, suffixes.list());
+                var systems = SendingSystems.list(store, Scope.all(), services.map(), known, suffixes.list());
                 spec.commandLine().getOut().print(InventoryDraft.yaml(systems));
                 spec.commandLine().getOut().flush();
             }

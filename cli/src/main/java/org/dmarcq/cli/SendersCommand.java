@@ -38,6 +38,7 @@ final class SendersCommand implements Callable<Integer> {
     @Mixin SuffixOptions suffixes;
     @Mixin DnsOptions dns;
     @Mixin InventoryOptions inventory;
+    @Mixin ServicesOptions services;
 
     @Option(names = "--failing", description = "Only sources with messages that failed DMARC.")
     boolean failing;
@@ -50,7 +51,7 @@ final class SendersCommand implements Callable<Integer> {
         Inventory known = inventory.load(database.path());
         try (Store store = Analysis.open(database, suffixes)) {
             dns.refresh(store);
-            senders = Senders.list(store, scope.toScope(), failing);
+            senders = Senders.list(store, scope.toScope(), failing, services.map());
         }
         List<Object[]> rows = new ArrayList<>();
         boolean table = output.format == Format.TABLE;

@@ -12,7 +12,6 @@ import org.dmarcq.analysis.SendingSystems;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
 import org.dmarcq.identity.Inventory;
-import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +37,7 @@ final class UnknownCommand implements Callable<Integer> {
     @Mixin SuffixOptions suffixes;
     @Mixin DnsOptions dns;
     @Mixin InventoryOptions inventory;
+    @Mixin ServicesOptions services;
 
     @Option(names = "--new-since", paramLabel = "DATE", converter = ScopeOptions.Dates.class,
             description = "Only systems first seen (in all the reports) on or after this UTC day.")
@@ -57,7 +57,7 @@ final class UnknownCommand implements Callable<Integer> {
         List<SendingSystem> systems;
         try (Store store = Analysis.open(database, suffixes)) {
             dns.refresh(store);
-            systems = SendingSystems.list(store, searched, ServiceMap.bundled(), known, suffixes.list());
+            systems = SendingSystems.list(store, searched, services.map(), known, suffixes.list());
         }
         List<SendingSystem> unknown = new ArrayList<>();
         for (SendingSystem s : systems) {

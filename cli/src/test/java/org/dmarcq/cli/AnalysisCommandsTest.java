@@ -141,6 +141,18 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void aServicesFileNamesOurOwnSystems() throws Exception {
+        Path services = temp.resolve("services.yaml");
+        Files.writeString(services, "services:\n  - name: Old mail relay\n    type: forwarder\n    envelope: [esp.example]\n");
+        assertThat(run("unknown", "--offline", "--db", db(), "--services", services.toString(), "--format", "csv")).isZero();
+        assertThat(out.toString()).contains("Old mail relay,forwarder,");
+        Files.writeString(services, "services:\n  - name: X\n    domains: [a.example]\n");
+        assertThat(run("senders", "--offline", "--db", db(), "--services", services.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("dmarcq: " + services
+                + ": services[1]: unknown key \"domains\"; the keys of a service are name, type, ptr, dkim, envelope\n");
+    }
+
+    @Test
     void aNamedInventoryMustExist() {
         assertThat(run("unknown", "--offline", "--db", db(), "--inventory", temp.resolve("none.yaml").toString())).isEqualTo(1);
         assertThat(err.toString()).startsWith("dmarcq: " + temp.resolve("none.yaml") + ": no such inventory file");
