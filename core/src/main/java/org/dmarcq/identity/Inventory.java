@@ -1,8 +1,5 @@
 package org.dmarcq.identity;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -22,8 +19,6 @@ import org.dmarcq.report.IpAddresses;
  * envelope-from domains, service names from the service map.
  */
 public final class Inventory {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     /** One known sending system. Domains match the same name or a subdomain. */
     public record Entry(String name, String owner, String purpose, List<String> cidr, List<String> ptr,
@@ -66,16 +61,9 @@ public final class Inventory {
 
     public static Inventory load(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            File f = YAML.readValue(in, File.class);
+            File f = YamlFiles.read(in, File.class, file.toString(), "system",
+                    "name, owner, purpose, cidr, ptr, dkim, envelope, services");
             return new Inventory(f == null || f.systems() == null ? List.of() : f.systems(), file.toString());
-        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            throw new IOException(file + ": unknown key \"" + e.getPropertyName()
-                    + "\"; a system has name, owner, purpose, cidr, ptr, dkim, envelope, services", e);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(file + ": " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,8 +1,5 @@
 package org.dmarcq.identity;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,8 +20,6 @@ import java.util.Optional;
  * the same name.
  */
 public final class ServiceMap {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     private static ServiceMap bundled;
 
     private final List<Service> services;
@@ -111,36 +106,15 @@ public final class ServiceMap {
     private record File(List<Service> services) {}
 
     private static List<Service> read(InputStream in, String name) throws IOException {
-        try {
-            File file = YAML.readValue(in, File.class);
-            if (file == null || file.services() == null) {
-                throw new IOException(name + ": no services: list");
-            }
-            List<Service> services = new ArrayList<>();
-            for (Service s : file.services()) {
-                services.add(new Service(s.name(), s.type(), lower(s.ptr()), lower(s.dkim()), lower(s.envelope())));
-            }
-            return services;
-        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            throw new IOException(name + ": " + where(e) + "unknown key \"" + e.getPropertyName()
-                    + "\"; the keys of a service are name, type, ptr, dkim, envelope", e);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(name + ": " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+        File file = YamlFiles.read(in, File.class, name, "service", "name, type, ptr, dkim, envelope");
+        if (file == null || file.services() == null) {
+            throw new IOException(name + ": no services: list");
         }
-    }
-
-    /** "services[2]: " from the path of a mapping error. */
-    private static String where(com.fasterxml.jackson.databind.exc.PropertyBindingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null && !r.getFieldName().equals(e.getPropertyName())) {
-                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex() + 1).append(']');
-            }
+        List<Service> services = new ArrayList<>();
+        for (Service s : file.services()) {
+            services.add(new Service(s.name(), s.type(), lower(s.ptr()), lower(s.dkim()), lower(s.envelope())));
         }
-        return sb.length() == 0 ? "" : sb + ": ";
+        return services;
     }
 
     private static List<String> lower(List<String> domains) {

@@ -57,6 +57,6 @@ class InventoryTest {
         assertThatThrownBy(() -> load("systems:\n  - name: X\n    cidr: [office]\n"))
                 .hasMessageEndingWith(": system \"X\": \"office\" is not an address range like 192.0.2.0/24");
         assertThatThrownBy(() -> load("systems:\n  - name: X\n    ips: [192.0.2.1]\n"))
-                .hasMessageEndingWith(": unknown key \"ips\"; a system has name, owner, purpose, cidr, ptr, dkim, envelope, services");
+                .hasMessageEndingWith(": systems[1]: unknown key \"ips\"; the keys of a system are name, owner, purpose, cidr, ptr, dkim, envelope, services");
     }
 }
