@@ -37,6 +37,8 @@ final class ReadinessCommand implements Callable<Integer> {
     @Mixin ScopeOptions scope;
     @Mixin OutputOptions output;
     @Mixin SuffixOptions suffixes;
+    @Mixin DnsOptions dns;
+    @Mixin ServicesOptions services;
 
     @Option(names = "--min-days", paramLabel = "N", defaultValue = "14", description = "Days of reports needed (default: ${DEFAULT-VALUE}).")
     int minDays;
@@ -63,7 +65,8 @@ final class ReadinessCommand implements Callable<Integer> {
         Readiness.Thresholds thresholds = new Readiness.Thresholds(minDays, minReporters, minPassRate / 100, maxForwarded / 100);
         List<Readiness> results;
         try (Store store = Analysis.open(database, suffixes)) {
-            results = ReadinessCheck.run(store, scope.toScope(), thresholds);
+            dns.refresh(store);
+            results = ReadinessCheck.run(store, scope.toScope(), thresholds, services.map());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.format == Format.JSON) {

@@ -41,6 +41,8 @@ final class WhatIfCommand implements Callable<Integer> {
     @Mixin ScopeOptions scope;
     @Mixin OutputOptions output;
     @Mixin SuffixOptions suffixes;
+    @Mixin DnsOptions dns;
+    @Mixin ServicesOptions services;
 
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy to try: quarantine or reject.")
     Policy policy;
@@ -76,7 +78,8 @@ final class WhatIfCommand implements Callable<Integer> {
         }
         WhatIfResult result;
         try (Store store = Analysis.open(database, suffixes)) {
-            result = WhatIf.run(store, scope.toScope(), proposal);
+            dns.refresh(store);
+            result = WhatIf.run(store, scope.toScope(), proposal, WhatIf.Thresholds.defaults(), services.map());
         }
         PrintWriter out = spec.commandLine().getOut();
         switch (output.format) {

@@ -65,21 +65,21 @@ class AnalysisCommandsTest {
 
     @Test
     void whatIfJson() throws Exception {
-        assertThat(run("whatif", "--db", db(), "--policy", "reject", "--pct", "50", "--format", "json")).as(err.toString()).isZero();
+        assertThat(run("whatif", "--offline", "--db", db(), "--policy", "reject", "--pct", "50", "--format", "json")).as(err.toString()).isZero();
         golden("whatif-reject-pct50.json", out.toString().replace("},{", "},\n{"));
     }
 
     @Test
     void whatIfTable() throws Exception {
-        assertThat(run("whatif", "--db", db(), "--policy", "quarantine", "--adkim", "s")).as(err.toString()).isZero();
+        assertThat(run("whatif", "--offline", "--db", db(), "--policy", "quarantine", "--adkim", "s")).as(err.toString()).isZero();
         golden("whatif-quarantine-strict.txt", out.toString());
     }
 
     @Test
     void readinessJsonAndText() throws Exception {
-        assertThat(run("readiness", "--db", db(), "--format", "json")).as(err.toString()).isZero();
+        assertThat(run("readiness", "--offline", "--db", db(), "--format", "json")).as(err.toString()).isZero();
         golden("readiness.json", out.toString().replace("},{", "},\n{"));
-        assertThat(run("readiness", "--db", db(), "--min-days", "1", "--min-reporters", "1", "--min-pass-rate", "75")).isZero();
+        assertThat(run("readiness", "--offline", "--db", db(), "--min-days", "1", "--min-reporters", "1", "--min-pass-rate", "75")).isZero();
         golden("readiness-lenient.txt", out.toString());
     }
 

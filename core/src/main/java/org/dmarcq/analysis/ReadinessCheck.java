@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.store.Store;
 import org.dmarcq.store.StoreException;
 
@@ -22,17 +23,23 @@ public final class ReadinessCheck {
     private ReadinessCheck() {}
 
     public static List<Readiness> run(Store store, Scope scope, Readiness.Thresholds thresholds) {
+        return run(store, scope, thresholds, ServiceMap.bundled());
+    }
+
+    /** The same, naming the service behind each sender with the given map. */
+    public static List<Readiness> run(Store store, Scope scope, Readiness.Thresholds thresholds, ServiceMap services) {
         List<Readiness> results = new ArrayList<>();
         for (DomainSummary domain : Domains.list(store, scope)) {
             Scope one = new Scope(domain.policyDomain(), scope.since(), scope.until());
-            results.add(check(store, one, domain, thresholds));
+            results.add(check(store, one, domain, thresholds, services));
         }
         return results;
     }
 
-    private static Readiness check(Store store, Scope scope, DomainSummary domain, Readiness.Thresholds t) {
-        WhatIfResult quarantine = WhatIf.run(store, scope, Proposal.of(Disposition.QUARANTINE));
-        WhatIfResult reject = WhatIf.run(store, scope, Proposal.of(Disposition.REJECT));
+    private static Readiness check(Store store, Scope scope, DomainSummary domain, Readiness.Thresholds t, ServiceMap services) {
+        WhatIf.Thresholds classes = WhatIf.Thresholds.defaults();
+        WhatIfResult quarantine = WhatIf.run(store, scope, Proposal.of(Disposition.QUARANTINE), classes, services);
+        WhatIfResult reject = WhatIf.run(store, scope, Proposal.of(Disposition.REJECT), classes, services);
         long spoofed = 0;
         long misconfigured = 0;
         long forwarded = 0;

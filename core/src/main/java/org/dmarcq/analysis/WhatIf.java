@@ -61,12 +61,16 @@ public final class WhatIf {
     }
 
     public static WhatIfResult run(Store store, Scope scope, Proposal proposal, Thresholds thresholds) {
+        return run(store, scope, proposal, thresholds, ServiceMap.bundled());
+    }
+
+    /** The same, naming the service behind each sender with the given map. */
+    public static WhatIfResult run(Store store, Scope scope, Proposal proposal, Thresholds thresholds, ServiceMap services) {
         try {
             Map<String, Source> sources = new LinkedHashMap<>();
             long[] totals = failingRecords(store, scope, proposal, sources);
             int steadyDays = thresholds.steadyDays((int) totals[2]);
             Map<String, String> ptr = ReverseDnsCache.confirmedNames(store);
-            ServiceMap services = ServiceMap.bundled();
             List<AffectedSender> senders = new ArrayList<>();
             Map<SenderClass, Double> byClass = new EnumMap<>(SenderClass.class);
             for (SenderClass c : SenderClass.values()) {
