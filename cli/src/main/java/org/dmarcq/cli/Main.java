@@ -3,7 +3,6 @@ package org.dmarcq.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.TimeZone;
-import org.dmarcq.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,9 +82,6 @@ public final class Main implements Runnable {
     }
 
     private static String message(Exception e) {
-        if (e instanceof StoreException || e instanceof UserException) {
-            return e.getMessage();
-        }
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;
     }

@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SortedMap;
@@ -184,8 +183,7 @@ public final class ReadinessCheck {
             WhatIf.bind(s, scope.parameters(), 0);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                java.sql.Array array = rs.getArray(1);
-                return array == null ? List.of() : Arrays.stream((Object[]) array.getArray()).map(String::valueOf).toList();
+                return Senders.strings(rs, 1);
             }
         } catch (SQLException e) {
             throw new StoreException(store.file() + ": cannot list reporters: " + e.getMessage(), e);

@@ -98,7 +98,14 @@ public final class Senders {
     }
 
     static List<String> strings(ResultSet rs, String column) throws SQLException {
-        java.sql.Array array = rs.getArray(column);
+        return strings(rs.getArray(column));
+    }
+
+    static List<String> strings(ResultSet rs, int column) throws SQLException {
+        return strings(rs.getArray(column));
+    }
+
+    private static List<String> strings(java.sql.Array array) throws SQLException {
         if (array == null) {
             return List.of();
         }

@@ -105,7 +105,7 @@ final class ParsedFile implements Runnable {
             return 0;
         }
         Unpacker unpacker = new Unpacker(options, this::report, (at, message) -> put(new Problem(at, message)), input.named());
-        try (InputStream in = input.path() == null ? nonClosing(stdin) : Files.newInputStream(input.path())) {
+        try (InputStream in = input.path() == null ? new Unpacker.NonClosing(stdin) : Files.newInputStream(input.path())) {
             unpacker.unpack(in, where);
         } catch (ReportFormatException e) {
             put(new Problem(e.location(), e.problem()));
@@ -201,14 +201,5 @@ final class ParsedFile implements Runnable {
         Cancelled() {
             super(null, null, false, false);
         }
-    }
-
-    private static InputStream nonClosing(InputStream in) {
-        return new java.io.FilterInputStream(in) {
-            @Override
-            public void close() {
-                // standard input belongs to the caller
-            }
-        };
     }
 }

@@ -317,14 +317,15 @@ final class Unpacker {
         }
     }
 
-    private static final class NonClosing extends java.io.FilterInputStream {
+    /** A stream whose owner closes it: an archive's member stream, or standard input. */
+    static final class NonClosing extends java.io.FilterInputStream {
         NonClosing(InputStream in) {
             super(in);
         }
 
         @Override
         public void close() {
-            // the archive stream is closed by its owner
+            // closed by its owner
         }
     }
 }
