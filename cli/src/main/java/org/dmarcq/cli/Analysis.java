@@ -6,11 +6,19 @@ import org.dmarcq.rules.DomainNames;
 import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.store.Store;
 
-/** Opening the database for a question: it must exist, and its domains table must be current. */
+/**
+ * Opening the database for a question: it must exist, its domains table must be current, and,
+ * for the commands that name addresses, reverse DNS is looked up first.
+ */
 final class Analysis {
     private Analysis() {}
 
     static Store open(DatabaseOptions database, SuffixOptions suffixes) {
+        return open(database, suffixes, null);
+    }
+
+    /** @param dns where to look up reverse DNS, or null for a command that shows no names */
+    static Store open(DatabaseOptions database, SuffixOptions suffixes, DnsOptions dns) {
         Path file = database.path();
         if (!Files.isRegularFile(file)) {
             throw new UserException(file + ": no such database; create it with dmarcq ingest");
@@ -19,6 +27,9 @@ final class Analysis {
         try {
             PublicSuffixList list = suffixes.list();
             store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);
+            if (dns != null) {
+                dns.refresh(store);
+            }
             return store;
         } catch (RuntimeException e) {
             store.close();

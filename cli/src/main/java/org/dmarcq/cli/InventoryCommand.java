@@ -39,8 +39,7 @@ final class InventoryCommand implements Runnable {
         @Override
         public Integer call() {
             var known = inventory.load(database.path());
-            try (Store store = Analysis.open(database, suffixes)) {
-                dns.refresh(store);
+            try (Store store = Analysis.open(database, suffixes, dns)) {
                 var systems = SendingSystems.list(store, Scope.all(), services.map(), known, suffixes.list());
                 spec.commandLine().getOut().print(InventoryDraft.yaml(systems));
                 spec.commandLine().getOut().flush();

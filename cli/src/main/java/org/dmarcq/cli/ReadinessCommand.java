@@ -64,8 +64,7 @@ final class ReadinessCommand implements Callable<Integer> {
         }
         Readiness.Thresholds thresholds = new Readiness.Thresholds(minDays, minReporters, minPassRate / 100, maxForwarded / 100);
         List<Readiness> results;
-        try (Store store = Analysis.open(database, suffixes)) {
-            dns.refresh(store);
+        try (Store store = Analysis.open(database, suffixes, dns)) {
             results = ReadinessCheck.run(store, scope.toScope(), thresholds, services.map());
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -49,8 +49,7 @@ final class SendersCommand implements Callable<Integer> {
     public Integer call() {
         List<Sender> senders;
         Inventory known = inventory.load(database.path());
-        try (Store store = Analysis.open(database, suffixes)) {
-            dns.refresh(store);
+        try (Store store = Analysis.open(database, suffixes, dns)) {
             senders = Senders.list(store, scope.toScope(), failing, services.map());
         }
         List<Object[]> rows = new ArrayList<>();

@@ -55,8 +55,7 @@ final class UnknownCommand implements Callable<Integer> {
         // First seen is over all reports: a system seen long ago is not new because --since starts later.
         Scope searched = newSince == null ? asked : new Scope(asked.domain(), null, asked.until());
         List<SendingSystem> systems;
-        try (Store store = Analysis.open(database, suffixes)) {
-            dns.refresh(store);
+        try (Store store = Analysis.open(database, suffixes, dns)) {
             systems = SendingSystems.list(store, searched, services.map(), known, suffixes.list());
         }
         List<SendingSystem> unknown = new ArrayList<>();

@@ -77,8 +77,7 @@ final class WhatIfCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         WhatIfResult result;
-        try (Store store = Analysis.open(database, suffixes)) {
-            dns.refresh(store);
+        try (Store store = Analysis.open(database, suffixes, dns)) {
             result = WhatIf.run(store, scope.toScope(), proposal, WhatIf.Thresholds.defaults(), services.map());
         }
         PrintWriter out = spec.commandLine().getOut();
