@@ -14,7 +14,17 @@ final class SuffixOptions {
                     + " (default: $" + ENVIRONMENT + " when set).")
     Path file;
 
+    private PublicSuffixList list;
+
+    /** The list, loaded once per command. */
     PublicSuffixList list() {
+        if (list == null) {
+            list = load();
+        }
+        return list;
+    }
+
+    private PublicSuffixList load() {
         Path chosen = file;
         if (chosen == null) {
             String fromEnvironment = System.getenv(ENVIRONMENT);
