@@ -2,8 +2,6 @@ package org.dmarcq.identity;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +9,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.dmarcq.report.IpAddresses;
 
 /**
  * The admin's list of known sending systems, a human-edited YAML file (docs/cli.md): each with a
@@ -38,14 +35,14 @@ public final class Inventory {
     private record File(List<Entry> systems) {}
 
     private final List<Entry> entries;
-    private final List<List<Range>> ranges = new ArrayList<>();
+    private final List<List<AddressRange>> ranges = new ArrayList<>();
 
     private Inventory(List<Entry> entries, String source) throws IOException {
         this.entries = List.copyOf(entries);
         for (Entry e : entries) {
-            List<Range> r = new ArrayList<>();
+            List<AddressRange> r = new ArrayList<>();
             for (String cidr : e.cidr()) {
-                r.add(Range.parse(cidr, source + ": system \"" + e.name() + "\""));
+                r.add(AddressRange.parse(cidr, source + ": system \"" + e.name() + "\""));
             }
             ranges.add(r);
         }
@@ -77,7 +74,7 @@ public final class Inventory {
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             for (String ip : ips) {
-                for (Range r : ranges.get(i)) {
+                for (AddressRange r : ranges.get(i)) {
                     if (r.contains(ip)) {
                         return Optional.of(e);
                     }
@@ -102,49 +99,5 @@ public final class Inventory {
 
     private static List<String> lower(List<String> domains) {
         return domains.stream().map(d -> d.strip().toLowerCase(Locale.ROOT).replaceAll("\\.$", "")).toList();
-    }
-
-    /** An address range in CIDR notation. */
-    private record Range(byte[] network, int bits) {
-        static Range parse(String cidr, String where) throws IOException {
-            String[] parts = cidr.strip().split("/", 2);
-            String ip = IpAddresses.canonical(parts[0]);
-            if (ip == null) {
-                throw new IOException(where + ": \"" + cidr + "\" is not an address range like 192.0.2.0/24");
-            }
-            byte[] network = bytes(ip);
-            int bits;
-            try {
-                bits = parts.length == 1 ? network.length * 8 : Integer.parseInt(parts[1]);
-            } catch (NumberFormatException e) {
-                throw new IOException(where + ": \"" + cidr + "\" is not an address range like 192.0.2.0/24", e);
-            }
-            if (bits < 0 || bits > network.length * 8) {
-                throw new IOException(where + ": \"" + cidr + "\" has a prefix longer than the address");
-            }
-            return new Range(network, bits);
-        }
-
-        boolean contains(String ip) {
-            byte[] address = bytes(ip);
-            if (address == null || address.length != network.length) {
-                return false;
-            }
-            for (int i = 0; i < bits; i++) {
-                int mask = 0x80 >>> (i % 8);
-                if ((address[i / 8] & mask) != (network[i / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private static byte[] bytes(String canonicalIp) {
-            try {
-                return IpAddresses.canonical(canonicalIp) == null ? null : InetAddress.getByName(canonicalIp).getAddress();
-            } catch (UnknownHostException e) {
-                return null;
-            }
-        }
     }
 }

@@ -3,11 +3,11 @@ package org.dmarcq.identity;
 import java.util.List;
 
 /**
- * A sending service and the domains that give it away: PTR names of its servers, DKIM signing
- * domains, envelope-from (bounce) domains. A domain matches an entry that is the same name or a
- * parent of it.
+ * A sending service and what gives it away: PTR names of its servers, DKIM signing domains,
+ * envelope-from (bounce) domains, and the address ranges it sends from. A domain matches an entry
+ * that is the same name or a parent of it.
  */
-public record Service(String name, String type, List<String> ptr, List<String> dkim, List<String> envelope) {
+public record Service(String name, String type, List<String> ptr, List<String> dkim, List<String> envelope, List<String> cidr) {
     public Service {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a service needs a name");
@@ -15,5 +15,6 @@ public record Service(String name, String type, List<String> ptr, List<String> d
         ptr = ptr == null ? List.of() : List.copyOf(ptr);
         dkim = dkim == null ? List.of() : List.copyOf(dkim);
         envelope = envelope == null ? List.of() : List.copyOf(envelope);
+        cidr = cidr == null ? List.of() : List.copyOf(cidr);
     }
 }

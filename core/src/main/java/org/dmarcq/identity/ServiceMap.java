@@ -22,10 +22,13 @@ import java.util.Optional;
 public final class ServiceMap {
     private static ServiceMap bundled;
 
-    private final List<Service> services;
+    /** A service and its address ranges, parsed when the file was read. */
+    private record Entry(Service service, List<AddressRange> ranges) {}
 
-    private ServiceMap(List<Service> services) {
-        this.services = List.copyOf(services);
+    private final List<Entry> entries;
+
+    private ServiceMap(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
     }
 
     /** The map shipped with dmarcq. */
@@ -42,30 +45,33 @@ public final class ServiceMap {
 
     /** The bundled map extended by a user's file: its services first, replacing bundled ones of the same name. */
     public static ServiceMap withFile(Path file) throws IOException {
-        List<Service> own;
+        List<Entry> own;
         try (InputStream in = Files.newInputStream(file)) {
             own = read(in, file.toString());
         }
-        Map<String, Service> byName = new LinkedHashMap<>();
-        for (Service s : own) {
-            byName.put(s.name(), s);
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        for (Entry e : own) {
+            byName.put(e.service().name(), e);
         }
-        for (Service s : bundled().services) {
-            byName.putIfAbsent(s.name(), s);
+        for (Entry e : bundled().entries) {
+            byName.putIfAbsent(e.service().name(), e);
         }
         return new ServiceMap(new ArrayList<>(byName.values()));
     }
 
     public List<Service> services() {
-        return services;
+        return entries.stream().map(Entry::service).toList();
     }
 
     /**
-     * The service whose domains the source shows, trying passing DKIM signers first (hardest to
-     * fake), then envelope-from domains, then PTR names; empty when none matches.
+     * The service a source belongs to, trying passing DKIM signers first (hardest to fake), then
+     * envelope-from domains, then PTR names, then the address ranges; empty when none matches.
+     *
+     * @param ip the source address, or null
      */
-    public Optional<Identification> identify(Collection<String> dkimDomains, Collection<String> envelopeDomains,
+    public Optional<Identification> identify(String ip, Collection<String> dkimDomains, Collection<String> envelopeDomains,
                                              Collection<String> ptrNames) {
+        List<Service> services = services();
         for (Service s : services) {
             for (String d : dkimDomains) {
                 if (matches(d, s.dkim())) {
@@ -87,6 +93,16 @@ public final class ServiceMap {
                 }
             }
         }
+        byte[] address = ip == null ? null : AddressRange.bytes(ip);
+        if (address != null) {
+            for (Entry e : entries) {
+                for (int i = 0; i < e.ranges().size(); i++) {
+                    if (e.ranges().get(i).contains(address)) {
+                        return Optional.of(new Identification(e.service(), "address in " + e.service().cidr().get(i)));
+                    }
+                }
+            }
+        }
         return Optional.empty();
     }
 
@@ -105,16 +121,21 @@ public final class ServiceMap {
 
     private record File(List<Service> services) {}
 
-    private static List<Service> read(InputStream in, String name) throws IOException {
-        File file = YamlFiles.read(in, File.class, name, "service", "name, type, ptr, dkim, envelope");
+    private static List<Entry> read(InputStream in, String name) throws IOException {
+        File file = YamlFiles.read(in, File.class, name, "service", "name, type, ptr, dkim, envelope, cidr");
         if (file == null || file.services() == null) {
             throw new IOException(name + ": no services: list");
         }
-        List<Service> services = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
         for (Service s : file.services()) {
-            services.add(new Service(s.name(), s.type(), lower(s.ptr()), lower(s.dkim()), lower(s.envelope())));
+            List<AddressRange> ranges = new ArrayList<>();
+            for (String cidr : s.cidr()) {
+                ranges.add(AddressRange.parse(cidr, name + ": service \"" + s.name() + "\""));
+            }
+            entries.add(new Entry(new Service(s.name(), s.type(), lower(s.ptr()), lower(s.dkim()), lower(s.envelope()), s.cidr()),
+                    List.copyOf(ranges)));
         }
-        return services;
+        return entries;
     }
 
     private static List<String> lower(List<String> domains) {
