@@ -1,6 +1,7 @@
 package org.dmarcq.identity;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,8 +23,14 @@ final class YamlFiles {
      *     message about a key it may not
      */
     static <T> T read(InputStream in, Class<T> type, String name, String item, String keys) throws IOException {
+        byte[] bytes = in.readAllBytes();
         try {
-            return YAML.readValue(in, type);
+            try (JsonParser parser = YAML.createParser(bytes)) {
+                if (parser.nextToken() == null) {
+                    return null; // empty, or comments only: e.g. just created by a shell redirection
+                }
+            }
+            return YAML.readValue(bytes, type);
         } catch (UnrecognizedPropertyException e) {
             throw new IOException(name + ": " + where(e) + "unknown key \"" + e.getPropertyName() + "\"; the keys of a "
                     + item + " are " + keys, e);

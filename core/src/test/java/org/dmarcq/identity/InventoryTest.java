@@ -59,4 +59,11 @@ class InventoryTest {
         assertThatThrownBy(() -> load("systems:\n  - name: X\n    ips: [192.0.2.1]\n"))
                 .hasMessageEndingWith(": systems[1]: unknown key \"ips\"; the keys of a system are name, owner, purpose, cidr, ptr, dkim, envelope, services");
     }
+
+    @Test
+    void anEmptyFileIsAnEmptyInventory() throws Exception {
+        // "dmarcq inventory suggest > dmarcq-inventory.yaml" creates the file empty before dmarcq reads it.
+        assertThat(load("").entries()).isEmpty();
+        assertThat(load("# nothing yet\n").entries()).isEmpty();
+    }
 }
