@@ -2,6 +2,7 @@ package org.dmarcq.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.dmarcq.analysis.Naming;
 import org.dmarcq.rules.DomainNames;
 import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.store.Store;
@@ -12,6 +13,11 @@ import org.dmarcq.store.Store;
  */
 final class Analysis {
     private Analysis() {}
+
+    /** How the command names and groups sources; the inventory is read before the database is opened. */
+    static Naming naming(DatabaseOptions database, SuffixOptions suffixes, ServicesOptions services, InventoryOptions inventory) {
+        return new Naming(services.map(), inventory.load(database.path()), suffixes.list());
+    }
 
     static Store open(DatabaseOptions database, SuffixOptions suffixes) {
         return open(database, suffixes, null);

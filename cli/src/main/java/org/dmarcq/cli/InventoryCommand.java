@@ -27,7 +27,8 @@ final class InventoryCommand implements Runnable {
             description = {"Draft inventory entries for the sending systems seen passing DMARC that the inventory does not"
                     + " know yet, to review, complete (owner, purpose) and keep."},
             mixinStandardHelpOptions = true,
-            footer = {"", "Example:", "  dmarcq inventory suggest > dmarcq-inventory.yaml   (then edit it)"})
+            footer = {"", "Examples:", "  dmarcq inventory suggest > dmarcq-inventory.yaml   the first draft; then edit it",
+                    "  dmarcq inventory suggest > new.yaml                later: only what is new, to review and add"})
     static final class Suggest implements Callable<Integer> {
         @Mixin DatabaseOptions database;
         @Mixin SuffixOptions suffixes;
@@ -38,9 +39,9 @@ final class InventoryCommand implements Runnable {
 
         @Override
         public Integer call() {
-            var known = inventory.load(database.path());
+            var naming = Analysis.naming(database, suffixes, services, inventory);
             try (Store store = Analysis.open(database, suffixes, dns)) {
-                var systems = SendingSystems.list(store, Scope.all(), services.map(), known, suffixes.list());
+                var systems = SendingSystems.list(store, Scope.all(), naming);
                 spec.commandLine().getOut().print(InventoryDraft.yaml(systems));
                 spec.commandLine().getOut().flush();
             }

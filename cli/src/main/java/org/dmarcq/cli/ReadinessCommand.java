@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.dmarcq.analysis.AffectedSender;
+import org.dmarcq.analysis.Naming;
 import org.dmarcq.analysis.Readiness;
 import org.dmarcq.analysis.ReadinessCheck;
 import org.dmarcq.cli.output.Format;
@@ -38,6 +39,7 @@ final class ReadinessCommand implements Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin SuffixOptions suffixes;
     @Mixin DnsOptions dns;
+    @Mixin InventoryOptions inventory;
     @Mixin ServicesOptions services;
 
     @Option(names = "--min-days", paramLabel = "N", defaultValue = "14", description = "Days of reports needed (default: ${DEFAULT-VALUE}).")
@@ -64,8 +66,9 @@ final class ReadinessCommand implements Callable<Integer> {
         }
         Readiness.Thresholds thresholds = new Readiness.Thresholds(minDays, minReporters, minPassRate / 100, maxForwarded / 100);
         List<Readiness> results;
+        Naming naming = Analysis.naming(database, suffixes, services, inventory);
         try (Store store = Analysis.open(database, suffixes, dns)) {
-            results = ReadinessCheck.run(store, scope.toScope(), thresholds, services.map());
+            results = ReadinessCheck.run(store, scope.toScope(), thresholds, naming);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.format == Format.JSON) {
@@ -74,7 +77,7 @@ final class ReadinessCommand implements Callable<Integer> {
             List<Object[]> rows = new ArrayList<>();
             for (Readiness r : results) {
                 rows.add(new Object[] {r.policyDomain(), r.quarantine().verdict(), r.reject().verdict(), r.passRate(), r.days(),
-                        r.reporters().size(), r.toFix().size(), r.nextStep()});
+                        r.reporters().size(), r.systemsToFix().size(), r.nextStep()});
             }
             new ResultPrinter(out, Integer.MAX_VALUE).print(List.of("policy_domain", "quarantine", "reject", "pass_rate", "days",
                     "reporters", "senders_to_fix", "next_step"), rows, Format.CSV);
@@ -104,11 +107,26 @@ final class ReadinessCommand implements Callable<Integer> {
             out.println("  pass rate per day (mail that is not spoofing):");
             out.println("    " + chart(r.dailyPassRate()));
         }
-        if (!r.toFix().isEmpty()) {
+        if (!r.systemsToFix().isEmpty()) {
             out.println("  senders to fix before quarantine:");
-            for (AffectedSender s : r.toFix()) {
-                out.printf(Locale.ROOT, "    %s%s  %,d failing messages  %s: %s%n", s.sourceIp(),
-                        s.system() == null ? "" : " [" + s.system() + "]", s.failingMessages(), s.reason(), s.fix());
+            for (Readiness.SystemToFix system : r.systemsToFix()) {
+                List<String> fixes = system.senders().stream().map(AffectedSender::fix).distinct().toList();
+                if (system.senders().size() == 1 || fixes.size() == 1) {
+                    AffectedSender first = system.senders().get(0);
+                    String addresses = system.senders().size() == 1 ? first.sourceIp() + WhatIfCommand.label(first.names())
+                            : system.name() + (system.inventory() == null ? "" : " [inventory: " + system.inventory() + "]")
+                                    + " (" + String.join(", ", system.ips()) + ")";
+                    out.printf(Locale.ROOT, "    %s  %,d failing messages  %s: %s%n", addresses, system.failingMessages(),
+                            String.join(", ", system.reasons()), fixes.get(0));
+                    continue;
+                }
+                out.printf(Locale.ROOT, "    %s%s  %,d failing messages from %d addresses:%n", system.name(),
+                        system.inventory() == null ? "" : " [inventory: " + system.inventory() + "]",
+                        system.failingMessages(), system.senders().size());
+                for (AffectedSender s : system.senders()) {
+                    out.printf(Locale.ROOT, "      %s  %,d failing messages  %s: %s%n", s.sourceIp(), s.failingMessages(),
+                            s.reason(), s.fix());
+                }
             }
         }
         out.println("  next step:  " + r.nextStep());
@@ -154,12 +172,26 @@ final class ReadinessCommand implements Callable<Integer> {
                 Map<String, Object> x = new LinkedHashMap<>();
                 x.put("source_ip", s.sourceIp());
                 x.put("system", s.system());
+                x.put("ptr", s.names().ptr());
+                x.put("sending_system", s.names().sendingSystem());
+                x.put("inventory", s.names().inventory());
                 x.put("failing_messages", s.failingMessages());
                 x.put("reason", s.reason());
                 x.put("fix", s.fix());
                 senders.add(x);
             }
             m.put("senders_to_fix", senders);
+            List<Object> systems = new ArrayList<>();
+            for (Readiness.SystemToFix s : r.systemsToFix()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("sending_system", s.name());
+                x.put("inventory", s.inventory());
+                x.put("ips", s.ips());
+                x.put("failing_messages", s.failingMessages());
+                x.put("reasons", s.reasons());
+                systems.add(x);
+            }
+            m.put("systems_to_fix", systems);
             m.put("next_step", r.nextStep());
             list.add(m);
         }

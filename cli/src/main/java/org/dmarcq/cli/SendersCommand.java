@@ -5,11 +5,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.dmarcq.analysis.Naming;
 import org.dmarcq.analysis.Sender;
 import org.dmarcq.analysis.Senders;
+import org.dmarcq.analysis.SendingSystems;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
-import org.dmarcq.identity.Inventory;
 import org.dmarcq.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"",
                 "Examples:",
                 "  dmarcq senders --domain example.com --failing",
+                "  dmarcq senders --by system          one row per sending system, with its addresses",
                 "  dmarcq senders --since 2026-11-01 --until 2026-11-07",
                 "  dmarcq senders --format json > senders.json",
                 "  dmarcq senders --offline             no DNS lookups: names from earlier runs only"})
@@ -40,25 +42,35 @@ final class SendersCommand implements Callable<Integer> {
     @Mixin InventoryOptions inventory;
     @Mixin ServicesOptions services;
 
+    enum By { IP, SYSTEM }
+
     @Option(names = "--failing", description = "Only sources with messages that failed DMARC.")
     boolean failing;
+
+    @Option(names = "--by", paramLabel = "ip|system", defaultValue = "ip",
+            description = "One row per source address (ip, the default) or per sending system (system): addresses"
+                    + " of the same service or reverse DNS organizational domain, with their addresses listed.")
+    By by;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
         List<Sender> senders;
-        Inventory known = inventory.load(database.path());
+        Naming naming = Analysis.naming(database, suffixes, services, inventory);
         try (Store store = Analysis.open(database, suffixes, dns)) {
-            senders = Senders.list(store, scope.toScope(), failing, services.map());
+            senders = Senders.list(store, scope.toScope(), failing, naming);
+        }
+        if (by == By.SYSTEM) {
+            SystemRows.print(SendingSystems.group(senders, naming), true, output.format, spec.commandLine().getOut());
+            return 0;
         }
         List<Object[]> rows = new ArrayList<>();
         boolean table = output.format == Format.TABLE;
         for (Sender s : senders) {
             String system = s.system() == null ? null : s.system().service().name();
             String systemType = s.system() == null ? null : s.system().service().type();
-            String knownAs = known.match(List.of(s.sourceIp()), s.ptr() == null ? List.of() : List.of(s.ptr()), s.dkimDomains(),
-                    s.envelopeFrom(), system).map(Inventory.Entry::name).orElse(null);
+            String knownAs = s.inventoryName();
             rows.add(table
                     ? new Object[] {s.sourceIp(), system, knownAs, s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
                             s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), day(s.firstSeen()),
@@ -66,14 +78,14 @@ final class SendersCommand implements Callable<Integer> {
                     : new Object[] {s.sourceIp(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
                             s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), s.firstSeen(),
                             s.lastSeen(), s.disagreements(), system, systemType,
-                            s.system() == null ? null : s.system().evidence(), s.ptr(), knownAs});
+                            s.system() == null ? null : s.system().evidence(), s.ptr(), knownAs, s.sendingSystem()});
         }
         List<String> columns = table
                 ? List.of("source_ip", "system", "inventory", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
                         "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen")
                 : List.of("source_ip", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
                         "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen", "disagreements",
-                        "system", "system_type", "system_evidence", "ptr", "inventory");
+                        "system", "system_type", "system_evidence", "ptr", "inventory", "sending_system");
         new ResultPrinter(spec.commandLine().getOut(), Integer.MAX_VALUE).print(columns, rows, output.format);
         return 0;
     }

@@ -1,17 +1,15 @@
 package org.dmarcq.cli;
 
-import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.dmarcq.analysis.Naming;
 import org.dmarcq.analysis.Scope;
 import org.dmarcq.analysis.SendingSystem;
 import org.dmarcq.analysis.SendingSystems;
 import org.dmarcq.cli.output.Format;
-import org.dmarcq.cli.output.ResultPrinter;
-import org.dmarcq.identity.Inventory;
 import org.dmarcq.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,13 +48,13 @@ final class UnknownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Inventory known = inventory.load(database.path());
+        Naming naming = Analysis.naming(database, suffixes, services, inventory);
         Scope asked = scope.toScope();
         // First seen is over all reports: a system seen long ago is not new because --since starts later.
         Scope searched = newSince == null ? asked : new Scope(asked.domain(), null, asked.until());
         List<SendingSystem> systems;
         try (Store store = Analysis.open(database, suffixes, dns)) {
-            systems = SendingSystems.list(store, searched, services.map(), known, suffixes.list());
+            systems = SendingSystems.list(store, searched, naming);
         }
         List<SendingSystem> unknown = new ArrayList<>();
         for (SendingSystem s : systems) {
@@ -65,24 +63,11 @@ final class UnknownCommand implements Callable<Integer> {
                 unknown.add(s);
             }
         }
-        print(unknown, spec.commandLine().getOut());
-        if (known.entries().isEmpty() && output.format == Format.TABLE) {
+        SystemRows.print(unknown, false, output.format, spec.commandLine().getOut());
+        if (naming.inventory().entries().isEmpty() && output.format == Format.TABLE) {
             spec.commandLine().getErr().println("note: no inventory (" + inventory.path(database.path())
                     + "), so every system is unknown; draft one with: dmarcq inventory suggest");
         }
         return failIfAny && !unknown.isEmpty() ? Main.FAILED : 0;
-    }
-
-    private void print(List<SendingSystem> systems, PrintWriter out) {
-        boolean table = output.format == Format.TABLE;
-        List<Object[]> rows = new ArrayList<>();
-        for (SendingSystem s : systems) {
-            rows.add(new Object[] {s.name(), s.type(), s.ips(), s.ptr(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.reason(),
-                    table ? SendersCommand.day(s.firstSeen()) : s.firstSeen(), table ? SendersCommand.day(s.lastSeen()) : s.lastSeen(),
-                    s.reporters(), s.headerFrom(), s.dkimDomains(), s.envelopeFrom()});
-        }
-        new ResultPrinter(out, Integer.MAX_VALUE).print(List.of("system", "type", "ips", "ptr", "messages", "dmarc_pass",
-                "dmarc_fail", "reason", "first_seen", "last_seen", "reporters", "header_from", "dkim_domains", "envelope_from"),
-                rows, output.format);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dmarcq.analysis.AffectedSender;
 import org.dmarcq.analysis.Disposition;
+import org.dmarcq.analysis.Naming;
 import org.dmarcq.analysis.Proposal;
 import org.dmarcq.analysis.SenderClass;
 import org.dmarcq.analysis.WhatIf;
@@ -42,6 +43,7 @@ final class WhatIfCommand implements Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin SuffixOptions suffixes;
     @Mixin DnsOptions dns;
+    @Mixin InventoryOptions inventory;
     @Mixin ServicesOptions services;
 
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy to try: quarantine or reject.")
@@ -77,8 +79,9 @@ final class WhatIfCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         WhatIfResult result;
+        Naming naming = Analysis.naming(database, suffixes, services, inventory);
         try (Store store = Analysis.open(database, suffixes, dns)) {
-            result = WhatIf.run(store, scope.toScope(), proposal, WhatIf.Thresholds.defaults(), services.map());
+            result = WhatIf.run(store, scope.toScope(), proposal, WhatIf.Thresholds.defaults(), naming);
         }
         PrintWriter out = spec.commandLine().getOut();
         switch (output.format) {
@@ -89,7 +92,7 @@ final class WhatIfCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static final List<String> COLUMNS = List.of("policy_domain", "source_ip", "system", "class", "messages", "per_day", "reason", "fix");
+    private static final List<String> COLUMNS = List.of("policy_domain", "source_ip", "system", "inventory", "class", "messages", "per_day", "reason", "fix");
 
     private static String mode(String value, String option) {
         if (value == null) {
@@ -106,7 +109,7 @@ final class WhatIfCommand implements Callable<Integer> {
         List<Object[]> rows = new ArrayList<>();
         for (AffectedSender s : result.senders()) {
             double perDay = s.days() == 0 ? 0 : s.messages() / s.days();
-            rows.add(new Object[] {s.policyDomain(), s.sourceIp(), s.system(), table ? s.senderClass().label() : s.senderClass().word(),
+            rows.add(new Object[] {s.policyDomain(), s.sourceIp(), s.system(), s.names().inventory(), table ? s.senderClass().label() : s.senderClass().word(),
                     Math.round(s.messages()), Math.round(perDay * 10) / 10.0, s.reason(), s.fix()});
         }
         return rows;
@@ -135,7 +138,7 @@ final class WhatIfCommand implements Callable<Integer> {
             out.println("What to do, sender by sender:");
             for (AffectedSender s : toFix) {
                 out.printf(Locale.ROOT, "%n%s %s%s (%s, %,.0f messages, %s)%n  fix: %s%n", s.policyDomain(), s.sourceIp(),
-                        s.system() == null ? "" : " [" + s.system() + "]", s.senderClass().label(), s.messages(), s.reason(), s.fix());
+                        label(s.names()), s.senderClass().label(), s.messages(), s.reason(), s.fix());
                 for (String e : s.evidence()) {
                     out.println("  evidence: " + e);
                 }
@@ -152,6 +155,20 @@ final class WhatIfCommand implements Callable<Integer> {
             new ResultPrinter(out, Integer.MAX_VALUE).print(
                     List.of("policy_domain", "source_ip", "published", "quarantined", "rejected", "per_day"), replayRows, Format.TABLE);
         }
+    }
+
+    /** " [service; inventory: name]" after an address, or nothing when it has no name. */
+    static String label(AffectedSender.Names names) {
+        List<String> parts = new ArrayList<>();
+        if (names.service() != null) {
+            parts.add(names.service());
+        } else if (names.ptr() != null) {
+            parts.add(names.ptr());
+        }
+        if (names.inventory() != null) {
+            parts.add("inventory: " + names.inventory());
+        }
+        return parts.isEmpty() ? "" : " [" + String.join("; ", parts) + "]";
     }
 
     private static String perDay(Map<java.time.LocalDate, Double> days) {
@@ -206,6 +223,9 @@ final class WhatIfCommand implements Callable<Integer> {
             m.put("policy_domain", s.policyDomain());
             m.put("source_ip", s.sourceIp());
             m.put("system", s.system());
+            m.put("ptr", s.names().ptr());
+            m.put("sending_system", s.names().sendingSystem());
+            m.put("inventory", s.names().inventory());
             m.put("class", s.senderClass().word());
             m.put("messages", round(s.messages()));
             m.put("quarantined", round(s.quarantined()));

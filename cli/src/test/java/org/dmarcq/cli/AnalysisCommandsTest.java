@@ -125,7 +125,7 @@ class AnalysisCommandsTest {
         assertThat(run("inventory", "suggest", "--offline", "--db", db())).as(err.toString()).isZero();
         String draft = out.toString();
         assertThat(draft).contains("  - name: SendGrid (Twilio)\n", "    services:\n    - SendGrid (Twilio)\n",
-                "  - name: 209.85.220.41\n", "    - 209.85.220.41/32\n");
+                "  - name: Google Workspace / Gmail\n", "  - name: 2001:db8::25\n", "    - 2001:db8::25/128\n");
         Path inventory = temp.resolve("dmarcq-inventory.yaml");
         Files.writeString(inventory, draft);
 
@@ -141,6 +141,30 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void systemsAndInventoryNamesWhereverAnAddressIsShown() throws Exception {
+        Files.writeString(temp.resolve("dmarcq-inventory.yaml"), """
+                systems:
+                  - name: Staff mailboxes
+                    owner: IT
+                    services: [Google Workspace / Gmail]
+                  - name: Old newsletter tool
+                    owner: marketing
+                    cidr: [198.51.100.0/24]
+                """);
+        assertThat(run("senders", "--offline", "--db", db(), "--by", "system", "--format", "json")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("{\"system\":\"Google Workspace / Gmail\",\"inventory\":\"Staff mailboxes\","
+                + "\"type\":\"mailbox provider\",\"ips\":[\"209.85.220.41\"]");
+
+        assertThat(run("whatif", "--offline", "--db", db(), "--policy", "quarantine", "--format", "json")).isZero();
+        assertThat(out.toString()).contains("\"source_ip\":\"198.51.100.23\",\"system\":null,\"ptr\":null,"
+                + "\"sending_system\":\"198.51.100.23\",\"inventory\":\"Old newsletter tool\"");
+        assertThat(run("whatif", "--offline", "--db", db(), "--policy", "quarantine")).isZero();
+        assertThat(out.toString()).contains("example.com 198.51.100.23 [inventory: Old newsletter tool] (your sender, misconfigured");
+        assertThat(run("readiness", "--offline", "--db", db(), "--domain", "example.com")).isZero();
+        assertThat(out.toString()).contains("198.51.100.23 [inventory: Old newsletter tool]");
+    }
+
+    @Test
     void aServicesFileNamesOurOwnSystems() throws Exception {
         Path services = temp.resolve("services.yaml");
         Files.writeString(services, "services:\n  - name: Old mail relay\n    type: forwarder\n    envelope: [esp.example]\n");
@@ -149,7 +173,7 @@ class AnalysisCommandsTest {
         Files.writeString(services, "services:\n  - name: X\n    domains: [a.example]\n");
         assertThat(run("senders", "--offline", "--db", db(), "--services", services.toString())).isEqualTo(1);
         assertThat(err.toString()).isEqualTo("dmarcq: " + services
-                + ": services[1]: unknown key \"domains\"; the keys of a service are name, type, ptr, dkim, envelope\n");
+                + ": services[1]: unknown key \"domains\"; the keys of a service are name, type, ptr, dkim, envelope, cidr\n");
     }
 
     @Test

@@ -52,6 +52,10 @@ public final class InventoryDraft {
                     s.firstSeen().toString().substring(0, 10), s.lastSeen().toString().substring(0, 10),
                     String.join(", ", s.ips().subList(0, Math.min(3, s.ips().size())))
                             + (s.ips().size() > 3 ? " and " + (s.ips().size() - 3) + " more" : "")));
+            if (s.type() == null && s.spfAligned() == 0 && s.dkimAligned() > 0) {
+                out.append("  # passes by DKIM only, SPF is for ").append(String.join(", ", s.envelopeFrom()))
+                        .append(": if it forwards or re-sends your mail rather than sending it for you, delete it\n");
+            }
             try {
                 String item = YAML.writeValueAsString(List.of(entry));
                 item.lines().forEach(line -> out.append("  ").append(line).append('\n'));

@@ -6,10 +6,13 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.store.Store;
 import org.dmarcq.store.StoreException;
 
@@ -22,23 +25,23 @@ public final class ReadinessCheck {
     private ReadinessCheck() {}
 
     public static List<Readiness> run(Store store, Scope scope, Readiness.Thresholds thresholds) {
-        return run(store, scope, thresholds, ServiceMap.bundled());
+        return run(store, scope, thresholds, Naming.defaults());
     }
 
-    /** The same, naming the service behind each sender with the given map. */
-    public static List<Readiness> run(Store store, Scope scope, Readiness.Thresholds thresholds, ServiceMap services) {
+    /** The same, naming and grouping senders as {@code naming} says. */
+    public static List<Readiness> run(Store store, Scope scope, Readiness.Thresholds thresholds, Naming naming) {
         List<Readiness> results = new ArrayList<>();
         for (DomainSummary domain : Domains.list(store, scope)) {
             Scope one = new Scope(domain.policyDomain(), scope.since(), scope.until());
-            results.add(check(store, one, domain, thresholds, services));
+            results.add(check(store, one, domain, thresholds, naming));
         }
         return results;
     }
 
-    private static Readiness check(Store store, Scope scope, DomainSummary domain, Readiness.Thresholds t, ServiceMap services) {
+    private static Readiness check(Store store, Scope scope, DomainSummary domain, Readiness.Thresholds t, Naming naming) {
         WhatIf.Thresholds classes = WhatIf.Thresholds.defaults();
-        WhatIfResult quarantine = WhatIf.run(store, scope, Proposal.of(Disposition.QUARANTINE), classes, services);
-        WhatIfResult reject = WhatIf.run(store, scope, Proposal.of(Disposition.REJECT), classes, services);
+        WhatIfResult quarantine = WhatIf.run(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming);
+        WhatIfResult reject = WhatIf.run(store, scope, Proposal.of(Disposition.REJECT), classes, naming);
         long spoofed = 0;
         long misconfigured = 0;
         long forwarded = 0;
@@ -80,7 +83,8 @@ public final class ReadinessCheck {
                     reporters.size() == 1 ? "receiver" : "receivers", t.minReporters()));
         }
         double afterFixes = genuine > 0 ? (double) (passing + misconfigured) / genuine : 0;
-        Readiness.Verdict quarantineVerdict = verdict(data, passRate, afterFixes, toFix.size(), t, List.of());
+        List<Readiness.SystemToFix> systemsToFix = systems(toFix);
+        Readiness.Verdict quarantineVerdict = verdict(data, passRate, afterFixes, systemsToFix.size(), t, List.of());
         List<String> rejectProblems = new ArrayList<>();
         double forwardedShare = genuine > 0 ? (double) forwarded / genuine : 0;
         if (forwardedShare > t.maxForwardedShare()) {
@@ -88,11 +92,28 @@ public final class ReadinessCheck {
                     + " which reject would bounce where receivers do not absorb it (at most %.1f%%)",
                     100 * forwardedShare, 100 * t.maxForwardedShare()));
         }
-        long rejectToFix = reject.senders().stream().filter(s -> s.senderClass() == SenderClass.MISCONFIGURED).count();
-        Readiness.Verdict rejectVerdict = verdict(data, passRate, afterFixes, (int) rejectToFix, t, rejectProblems);
+        int rejectToFix = systems(reject.senders().stream().filter(s -> s.senderClass() == SenderClass.MISCONFIGURED).toList()).size();
+        Readiness.Verdict rejectVerdict = verdict(data, passRate, afterFixes, rejectToFix, t, rejectProblems);
         return new Readiness(domain.policyDomain(), quarantine.days(), reporters, quarantine.messages(), spoofed, passRate,
-                daily, quarantineVerdict, rejectVerdict, List.copyOf(toFix), domain.p(),
-                nextStep(domain.p(), quarantineVerdict, rejectVerdict, toFix, t, quarantine.days()));
+                daily, quarantineVerdict, rejectVerdict, List.copyOf(toFix), systemsToFix, domain.p(),
+                nextStep(domain.p(), quarantineVerdict, rejectVerdict, systemsToFix, t, quarantine.days()));
+    }
+
+    /** Senders grouped by sending system, most failing messages first. */
+    private static List<Readiness.SystemToFix> systems(List<AffectedSender> senders) {
+        Map<String, List<AffectedSender>> groups = new LinkedHashMap<>();
+        for (AffectedSender s : senders) {
+            groups.computeIfAbsent(s.names().sendingSystem(), k -> new ArrayList<>()).add(s);
+        }
+        List<Readiness.SystemToFix> systems = new ArrayList<>();
+        groups.forEach((name, members) -> {
+            members.sort(Comparator.comparingLong(AffectedSender::failingMessages).reversed().thenComparing(AffectedSender::sourceIp));
+            String inventory = members.stream().map(m -> m.names().inventory()).filter(Objects::nonNull).findFirst().orElse(null);
+            systems.add(new Readiness.SystemToFix(name, inventory, List.copyOf(members)));
+        });
+        systems.sort(Comparator.comparingLong(Readiness.SystemToFix::failingMessages).reversed()
+                .thenComparing(Readiness.SystemToFix::name));
+        return List.copyOf(systems);
     }
 
     private static Readiness.Verdict verdict(List<String> data, Double passRate, double afterFixes, int toFix,
@@ -115,13 +136,14 @@ public final class ReadinessCheck {
                     List.copyOf(because));
         }
         if (toFix > 0) {
-            because.add(String.format(Locale.ROOT, "%.1f%% even with the %d misconfigured senders fixed", 100 * afterFixes, toFix));
+            because.add(String.format(Locale.ROOT, "%.1f%% even with the %d misconfigured %s fixed", 100 * afterFixes, toFix,
+                    toFix == 1 ? "sender" : "senders"));
         }
         return new Readiness.Verdict("not ready", List.copyOf(because));
     }
 
     private static String nextStep(String current, Readiness.Verdict quarantine, Readiness.Verdict reject,
-                                   List<AffectedSender> toFix, Readiness.Thresholds t, int days) {
+                                   List<Readiness.SystemToFix> toFix, Readiness.Thresholds t, int days) {
         boolean atQuarantine = "quarantine".equals(current);
         if ("reject".equals(current)) {
             return "already at p=reject: watch this report for new failing senders";
@@ -138,8 +160,8 @@ public final class ReadinessCheck {
             StringBuilder sb = new StringBuilder(stay + "; fix "
                     + (toFix.size() == 1 ? "this sender" : "these " + toFix.size() + " senders") + " first: ");
             for (int i = 0; i < Math.min(toFix.size(), 5); i++) {
-                AffectedSender s = toFix.get(i);
-                sb.append(i == 0 ? "" : "; ").append(s.sourceIp()).append(" (").append(s.reason()).append(")");
+                Readiness.SystemToFix s = toFix.get(i);
+                sb.append(i == 0 ? "" : "; ").append(s.name()).append(" (").append(String.join(", ", s.reasons())).append(")");
             }
             if (toFix.size() > 5) {
                 sb.append("; and ").append(toFix.size() - 5).append(" more");

@@ -14,8 +14,11 @@ import org.dmarcq.identity.Identification;
  * @param disagreements records on which the receiver's verdict and dmarcq's recomputation differ
  * @param ptr the forward-confirmed reverse DNS name of the address, from the cache, or null
  * @param system the sending service the {@link org.dmarcq.identity.ServiceMap} names from its domains, or null
+ * @param sendingSystem the system it is grouped into: the service's name, the organizational domain of its
+ *     PTR name, or the address itself (see {@link SendingSystems})
+ * @param inventoryName the inventory entry that recognises it, or null
  */
 public record Sender(String sourceIp, long messages, long dmarcPass, long dmarcFail, long spfAligned, long dkimAligned,
                      String reason, List<String> headerFrom, List<String> envelopeFrom, List<String> dkimDomains,
                      List<String> reporters, Instant firstSeen, Instant lastSeen, long disagreements,
-                     String ptr, Identification system) {}
+                     String ptr, Identification system, String sendingSystem, String inventoryName) {}

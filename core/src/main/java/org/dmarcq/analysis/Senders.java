@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.dmarcq.identity.Identification;
 import org.dmarcq.identity.ReverseDnsCache;
-import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.store.Store;
 import org.dmarcq.store.StoreException;
 
@@ -24,11 +23,11 @@ public final class Senders {
 
     /** The senders in a scope; only those with failing messages when {@code failingOnly}. */
     public static List<Sender> list(Store store, Scope scope, boolean failingOnly) {
-        return list(store, scope, failingOnly, ServiceMap.bundled());
+        return list(store, scope, failingOnly, Naming.defaults());
     }
 
-    /** The same, naming sending services with the given map. */
-    public static List<Sender> list(Store store, Scope scope, boolean failingOnly, ServiceMap services) {
+    /** The same, naming services, systems and inventory entries as {@code naming} says. */
+    public static List<Sender> list(Store store, Scope scope, boolean failingOnly, Naming naming) {
         String sql = """
                 WITH scoped AS (
                     SELECT *, coalesce(receiver_dmarc, dmarc) AS verdict FROM record_verdicts WHERE %s
@@ -80,15 +79,19 @@ public final class Senders {
                 while (rs.next()) {
                     List<String> envelope = strings(rs, "envelope_from");
                     String name = ptr.get(rs.getString("source_ip"));
-                    Identification system = services.identify(strings(rs, "dkim_passing"), envelope,
-                            name == null ? List.of() : List.of(name)).orElse(null);
-                    senders.add(new Sender(rs.getString("source_ip"), rs.getLong("messages"), rs.getLong("dmarc_pass"),
+                    String ip = rs.getString("source_ip");
+                    List<String> dkimDomains = strings(rs, "dkim_domains");
+                    Identification service = naming.identify(ip, strings(rs, "dkim_passing"), envelope, name).orElse(null);
+                    String serviceName = service == null ? null : service.service().name();
+                    senders.add(new Sender(ip, rs.getLong("messages"), rs.getLong("dmarc_pass"),
                             rs.getLong("dmarc_fail"), rs.getLong("spf_aligned"), rs.getLong("dkim_aligned"),
                             rs.getString("reason"), strings(rs, "header_from"), envelope,
-                            strings(rs, "dkim_domains"), strings(rs, "reporters"),
+                            dkimDomains, strings(rs, "reporters"),
                             Scope.instant(rs.getObject("first_seen", LocalDateTime.class)),
                             Scope.instant(rs.getObject("last_seen", LocalDateTime.class)), rs.getLong("disagreements"),
-                            name, system));
+                            name, service, naming.systemOf(ip, name, serviceName),
+                            naming.inventoryName(List.of(ip), name == null ? List.of() : List.of(name), dkimDomains, envelope,
+                                    serviceName)));
                 }
             }
         } catch (SQLException e) {

@@ -13,6 +13,6 @@ import java.util.List;
  * @param reason the failure reason of its member with the most failing messages, or null
  */
 public record SendingSystem(String name, String type, List<String> ips, List<String> ptr, long messages, long dmarcPass,
-                            long dmarcFail, String reason, List<String> headerFrom, List<String> dkimDomains,
+                            long dmarcFail, long spfAligned, long dkimAligned, String reason, List<String> headerFrom, List<String> dkimDomains,
                             List<String> envelopeFrom, List<String> reporters, Instant firstSeen, Instant lastSeen,
                             String inventoryName) {}

@@ -16,7 +16,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.dmarcq.identity.ReverseDnsCache;
-import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.store.Store;
 import org.dmarcq.store.StoreException;
 
@@ -61,11 +60,11 @@ public final class WhatIf {
     }
 
     public static WhatIfResult run(Store store, Scope scope, Proposal proposal, Thresholds thresholds) {
-        return run(store, scope, proposal, thresholds, ServiceMap.bundled());
+        return run(store, scope, proposal, thresholds, Naming.defaults());
     }
 
-    /** The same, naming the service behind each sender with the given map. */
-    public static WhatIfResult run(Store store, Scope scope, Proposal proposal, Thresholds thresholds, ServiceMap services) {
+    /** The same, naming each sender's service, system and inventory entry as {@code naming} says. */
+    public static WhatIfResult run(Store store, Scope scope, Proposal proposal, Thresholds thresholds, Naming naming) {
         try {
             Map<String, Source> sources = new LinkedHashMap<>();
             long[] totals = failingRecords(store, scope, proposal, sources);
@@ -83,9 +82,12 @@ public final class WhatIf {
                     continue;
                 }
                 String name = ptr.get(source.ip);
-                String system = services.identify(source.dkimPassDomains, source.spfDomains,
-                        name == null ? List.of() : List.of(name)).map(i -> i.service().name()).orElse(null);
-                AffectedSender sender = source.classify(thresholds, steadyDays, system);
+                String service = naming.identify(source.ip, source.dkimPassDomains, source.spfDomains, name)
+                        .map(i -> i.service().name()).orElse(null);
+                List<String> names = name == null ? List.of() : List.of(name);
+                AffectedSender sender = source.classify(thresholds, steadyDays, new AffectedSender.Names(service, name,
+                        naming.systemOf(source.ip, name, service),
+                        naming.inventoryName(List.of(source.ip), names, source.dkimPassDomains, source.spfDomains, service)));
                 senders.add(sender);
                 byClass.merge(sender.senderClass(), sender.messages(), Double::sum);
                 quarantined += sender.quarantined();
@@ -287,7 +289,7 @@ public final class WhatIf {
             }
         }
 
-        AffectedSender classify(Thresholds thresholds, int steadyDays, String system) {
+        AffectedSender classify(Thresholds thresholds, int steadyDays, AffectedSender.Names names) {
             String reason = reasons.entrySet().stream()
                     .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
                     .map(Map.Entry::getKey).orElse(null);
@@ -331,7 +333,7 @@ public final class WhatIf {
             return new AffectedSender(domain, ip, senderClass, failing, quarantined, rejected, reason,
                     Fixes.fix(senderClass, reason, domain, ip, dkimPassDomains, dkimPassSelectors, spfDomains, failedAuthorSignatures),
                     List.copyOf(evidence), List.copyOf(headerFrom), List.copyOf(dkimPassDomains), List.copyOf(spfDomains),
-                    days, perDay, system);
+                    days, perDay, names);
         }
 
         private String percent(long part) {

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dmarcq.identity.Inventory;
+import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.ingest.Ingest;
+import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +19,11 @@ class ReadinessCheckTest {
     @TempDir Path temp;
 
     private Store fortnight(int days, boolean esp, boolean list) throws Exception {
+        return fortnight(days, esp, list, 0);
+    }
+
+    /** @param sendgridIps addresses of a SendGrid account that signs with sendgrid.net only */
+    private Store fortnight(int days, boolean esp, boolean list, int sendgridIps) throws Exception {
         Store store = Store.open(temp.resolve("r.duckdb"));
         List<String> files = new ArrayList<>();
         for (int day = 1; day <= days; day++) {
@@ -28,6 +36,9 @@ class ReadinessCheckTest {
             if (list) {
                 google.record("198.51.100.5", 30, "example.com", "example.com:fail", "list.example:pass", "fail/fail",
                         "none", "<reason><type>mailing_list</type></reason>");
+            }
+            for (int i = 0; i < sendgridIps; i++) {
+                google.record("167.89.0." + (i + 1), 20, "example.com", "sendgrid.net:pass", "sendgrid.net:pass", "fail/fail");
             }
             Reports bis = Reports.day("b" + day, day).rfc9990()
                     .record("209.85.220.42", 500, "example.com", "example.com:pass", "example.com:pass", "pass/pass");
@@ -88,6 +99,27 @@ class ReadinessCheckTest {
             assertThat(r.quarantine().verdict()).isEqualTo("not ready");
             assertThat(r.quarantine().because()).contains("only 7 days of reports; 14 needed");
             assertThat(r.nextStep()).isEqualTo("stay at p=none and keep collecting reports (7 more days)");
+        }
+    }
+
+    @Test
+    void oneServiceOnSeveralAddressesIsOneSenderToFix() throws Exception {
+        Path file = temp.resolve("inventory.yaml");
+        Files.writeString(file, "systems:\n  - name: Newsletter\n    owner: marketing\n    services: [SendGrid (Twilio)]\n");
+        Naming naming = new Naming(ServiceMap.bundled(), Inventory.load(file), PublicSuffixList.bundled());
+        try (Store store = fortnight(14, false, false, 3)) {
+            Readiness r = ReadinessCheck.run(store, Scope.all(), Readiness.Thresholds.defaults(), naming).get(0);
+            assertThat(r.toFix()).hasSize(3);
+            assertThat(r.systemsToFix()).singleElement().satisfies(system -> {
+                assertThat(system.name()).isEqualTo("SendGrid (Twilio)");
+                assertThat(system.inventory()).isEqualTo("Newsletter");
+                assertThat(system.ips()).containsExactly("167.89.0.1", "167.89.0.2", "167.89.0.3");
+                assertThat(system.failingMessages()).isEqualTo(3 * 14 * 20);
+                assertThat(system.reasons()).containsExactly("dkim-third-party");
+            });
+            assertThat(r.quarantine().verdict()).isEqualTo("ready with 1 sender to fix");
+            assertThat(r.nextStep()).startsWith("stay at p=none; fix this sender first: SendGrid (Twilio) (dkim-third-party)");
+            assertThat(r.toFix()).allSatisfy(s -> assertThat(s.names().inventory()).isEqualTo("Newsletter"));
         }
     }
 }

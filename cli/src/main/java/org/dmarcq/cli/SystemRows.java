@@ -1,0 +1,36 @@
+package org.dmarcq.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.dmarcq.analysis.SendingSystem;
+import org.dmarcq.cli.output.Format;
+import org.dmarcq.cli.output.ResultPrinter;
+
+/** Sending systems as rows: {@code unknown} and {@code senders --by system} (fields in docs/cli.md). */
+final class SystemRows {
+    private SystemRows() {}
+
+    static void print(List<SendingSystem> systems, boolean withInventory, Format format, PrintWriter out) {
+        boolean table = format == Format.TABLE;
+        List<String> columns = new ArrayList<>(List.of("system", "type", "ips", "ptr", "messages", "dmarc_pass", "dmarc_fail",
+                "spf_aligned", "dkim_aligned", "reason", "first_seen", "last_seen", "reporters", "header_from", "dkim_domains",
+                "envelope_from"));
+        if (withInventory) {
+            columns.add(1, "inventory");
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (SendingSystem s : systems) {
+            List<Object> row = new ArrayList<>(Arrays.asList(s.name(), s.type(), s.ips(), s.ptr(), s.messages(), s.dmarcPass(),
+                    s.dmarcFail(), s.spfAligned(), s.dkimAligned(), s.reason(),
+                    table ? SendersCommand.day(s.firstSeen()) : s.firstSeen(), table ? SendersCommand.day(s.lastSeen()) : s.lastSeen(),
+                    s.reporters(), s.headerFrom(), s.dkimDomains(), s.envelopeFrom()));
+            if (withInventory) {
+                row.add(1, s.inventoryName());
+            }
+            rows.add(row.toArray());
+        }
+        new ResultPrinter(out, Integer.MAX_VALUE).print(columns, rows, format);
+    }
+}
