@@ -141,8 +141,8 @@ public final class CorpusGenerator {
         String reason = null;
         switch (kind) {
             case OWN_PLATFORM -> { dkimPass = true; spfPass = true; dkimDomain = domain; spfDomain = domain; spfResult = "pass"; }
-            case ESP_ALIGNED -> { dkimPass = true; spfPass = false; dkimDomain = domain; spfDomain = "bounces.esp-mail.example"; spfResult = "pass"; }
-            case ESP_UNALIGNED -> { dkimPass = false; spfPass = false; dkimDomain = "esp-mail.example"; spfDomain = "bounces.esp-mail.example"; spfResult = "pass"; }
+            case ESP_ALIGNED -> { dkimPass = true; spfPass = false; dkimDomain = domain; spfDomain = "em1234.sendgrid.net"; spfResult = "pass"; }
+            case ESP_UNALIGNED -> { dkimPass = false; spfPass = false; dkimDomain = "mailgun.org"; spfDomain = "bnc3.mailgun.org"; spfResult = "pass"; }
             case FORWARDER -> { dkimPass = true; spfPass = false; dkimDomain = domain; spfDomain = "forwarder.example.net"; spfResult = "softfail"; reason = "forwarded"; }
             case MAILING_LIST -> { dkimPass = false; spfPass = false; dkimDomain = domain; spfDomain = "lists.list-host.example"; spfResult = "pass"; reason = "mailing_list"; }
             default -> { dkimPass = false; spfPass = false; dkimDomain = null; spfDomain = domain; spfResult = random.nextBoolean() ? "fail" : "softfail"; }
@@ -195,10 +195,10 @@ public final class CorpusGenerator {
     /** Real senders use a handful of addresses each; spoofers come from anywhere. */
     private String ip(Kind kind) {
         return switch (kind) {
-            case OWN_PLATFORM -> random.nextInt(10) == 0 ? "2001:db8:4860:4::" + Integer.toHexString(0x10 + random.nextInt(6))
+            case OWN_PLATFORM -> random.nextInt(10) == 0 ? "2607:f8b0:4864:20::" + Integer.toHexString(0x10 + random.nextInt(6))
                     : "209.85.220." + (40 + random.nextInt(12));
             case ESP_ALIGNED -> "167.89." + (random.nextBoolean() ? "115." : "118.") + (50 + random.nextInt(5));
-            case ESP_UNALIGNED -> "192.0.2." + (10 + random.nextInt(4));
+            case ESP_UNALIGNED -> "161.38.200." + (10 + random.nextInt(4));
             case FORWARDER -> "198.51.100." + (20 + random.nextInt(6));
             case MAILING_LIST -> "198.51.100." + (200 + random.nextInt(2));
             case SPOOFER -> random.nextInt(4) == 0 ? "203.0.113." + (1 + random.nextInt(254))
