@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
+import org.dmarcq.cli.output.SqlErrors;
 import org.dmarcq.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,28 +61,7 @@ final class SqlCommand implements Callable<Integer> {
             }
             return 0;
         } catch (SQLException e) {
-            throw new UserException("SQL: " + sqlMessage(e), e);
+            throw new UserException("SQL: " + SqlErrors.message(e), e);
         }
-    }
-
-    /**
-     * DuckDB's message without the driver's wrapper line; the candidates list is dropped, the
-     * {@code LINE n:} excerpt with its caret kept, because it shows where the error is.
-     */
-    static String sqlMessage(SQLException e) {
-        String m = e.getMessage() == null ? "failed" : e.getMessage().strip();
-        List<String> lines = new ArrayList<>(m.lines().toList());
-        if (lines.size() > 1 && lines.get(0).contains("unsuccessful or closed pending query result")) {
-            lines.remove(0);
-        }
-        String first = lines.isEmpty() ? "failed" : lines.get(0).replaceFirst("^Error: ", "");
-        StringBuilder sb = new StringBuilder(first);
-        for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("LINE ") && i + 1 < lines.size()) {
-                sb.append('\n').append(lines.get(i)).append('\n').append(lines.get(i + 1));
-                break;
-            }
-        }
-        return sb.toString();
     }
 }

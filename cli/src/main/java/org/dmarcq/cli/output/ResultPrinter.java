@@ -32,11 +32,42 @@ public final class ResultPrinter {
 
     private final PrintWriter out;
     private final int tableRowLimit;
+    private final int tableWidth;
+    private final String moreRowsHint;
 
     /** @param tableRowLimit rows an aligned table shows at most; the rest are counted in a note */
     public ResultPrinter(PrintWriter out, int tableRowLimit) {
+        this(out, tableRowLimit, Integer.MAX_VALUE, "use --format csv or json for all of them");
+    }
+
+    /**
+     * @param tableWidth characters an aligned table should fit in (its widest columns are cut)
+     * @param moreRowsHint how to see the rows a table leaves out, for the note
+     */
+    public ResultPrinter(PrintWriter out, int tableRowLimit, int tableWidth, String moreRowsHint) {
         this.out = out;
         this.tableRowLimit = tableRowLimit;
+        this.tableWidth = tableWidth;
+        this.moreRowsHint = moreRowsHint;
+    }
+
+    /** Prints every row as {@code column = value} lines, rows separated by a blank line; returns the row count. */
+    public long printRecords(ResultSet rs) throws SQLException {
+        List<String> names = Values.names(rs.getMetaData());
+        int[] types = Values.types(rs.getMetaData());
+        int width = names.stream().mapToInt(String::length).max().orElse(0);
+        long rows = 0;
+        while (rs.next()) {
+            if (rows++ > 0) {
+                out.println();
+            }
+            for (int i = 0; i < types.length; i++) {
+                Object value = Values.read(rs, i + 1, types[i]);
+                out.printf("%" + width + "s = %s%n", names.get(i), value == null ? TextTable.NULL : Values.text(value));
+            }
+        }
+        out.flush();
+        return rows;
     }
 
     /** Prints every row of the result set; returns how many rows it had. */
@@ -96,9 +127,9 @@ public final class ResultPrinter {
 
         @Override
         public long end() {
-            table.print(out);
+            table.print(out, tableWidth);
             if (rows > tableRowLimit) {
-                out.printf("(%,d rows, %,d not shown; use --format csv or json for all of them)%n", rows, rows - tableRowLimit);
+                out.printf("(%,d rows, %,d not shown; %s)%n", rows, rows - tableRowLimit, moreRowsHint);
             } else {
                 out.printf("(%,d %s)%n", rows, rows == 1 ? "row" : "rows");
             }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * An aligned text table: a header, a rule, then the rows; numbers right-aligned, NULL shown as
- * {@code NULL}, cells wider than {@link #MAX_CELL} cut with an ellipsis.
+ * {@code NULL}, cells wider than {@link #MAX_CELL} cut with an ellipsis, and the widest columns cut
+ * further when the table must fit a terminal's width.
  */
 public final class TextTable {
     static final int MAX_CELL = 60;
@@ -44,6 +45,11 @@ public final class TextTable {
     }
 
     public void print(PrintWriter out) {
+        print(out, Integer.MAX_VALUE);
+    }
+
+    /** Prints the table within {@code maxWidth} characters where it can: columns are not cut below {@link #MIN_CELL}. */
+    public void print(PrintWriter out, int maxWidth) {
         int[] widths = new int[names.size()];
         for (int i = 0; i < widths.length; i++) {
             widths[i] = names.get(i).length();
@@ -51,9 +57,10 @@ public final class TextTable {
                 widths[i] = Math.max(widths[i], row[i].length());
             }
         }
+        fit(widths, maxWidth);
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < widths.length; i++) {
-            pad(line, names.get(i), widths[i], right(i), i == widths.length - 1);
+            pad(line, cut(names.get(i), widths[i]), widths[i], right(i), i == widths.length - 1);
         }
         out.println(line.toString().stripTrailing());
         line.setLength(0);
@@ -64,11 +71,38 @@ public final class TextTable {
         for (String[] row : rows) {
             line.setLength(0);
             for (int i = 0; i < widths.length; i++) {
-                pad(line, row[i], widths[i], right(i), i == widths.length - 1);
+                pad(line, cut(row[i], widths[i]), widths[i], right(i), i == widths.length - 1);
             }
             out.println(line.toString().stripTrailing());
         }
         out.flush();
+    }
+
+    static final int MIN_CELL = 6;
+
+    /** Narrows the widest columns, one character at a time, until the table fits or none can narrow. */
+    private static void fit(int[] widths, int maxWidth) {
+        long total = 2L * (widths.length - 1);
+        for (int w : widths) {
+            total += w;
+        }
+        while (total > maxWidth) {
+            int widest = -1;
+            for (int i = 0; i < widths.length; i++) {
+                if (widths[i] > MIN_CELL && (widest < 0 || widths[i] > widths[widest])) {
+                    widest = i;
+                }
+            }
+            if (widest < 0) {
+                return;
+            }
+            widths[widest]--;
+            total--;
+        }
+    }
+
+    private static String cut(String text, int width) {
+        return text.length() <= width ? text : text.substring(0, width - 1) + "…";
     }
 
     private boolean right(int column) {
