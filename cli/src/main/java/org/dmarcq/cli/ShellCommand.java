@@ -1,0 +1,64 @@
+package org.dmarcq.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.dmarcq.cli.shell.Shell;
+import org.dmarcq.store.Store;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "shell",
+        description = {"An interactive SQL shell over the database: statements ended by ;, history, tab completion of"
+                + " keywords, tables, views and columns, dot commands (.help lists them). Read-only unless --write.",
+                "With standard input from a file or pipe, runs the statements in it and prints the results; the first"
+                        + " error stops it with exit status 1."},
+        mixinStandardHelpOptions = true,
+        footer = {"",
+                "History is kept in ~/.dmarcq_history ($DMARCQ_HISTORY to change). The schema is in docs/schema.md,",
+                "ready-made questions in docs/queries.md.",
+                "",
+                "Examples:",
+                "  dmarcq shell --db reports.duckdb",
+                "  dmarcq shell < weekly.sql > weekly.txt"})
+final class ShellCommand implements Callable<Integer> {
+    @Mixin DatabaseOptions database;
+
+    @Option(names = "--write", description = "Open the database for writing, e.g. to create views of one's own.")
+    boolean write;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Path file = database.path();
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(file + ": no such database; create it with dmarcq ingest");
+        }
+        try (Store store = write ? Store.open(file) : Store.openReadOnly(file)) {
+            if (System.console() == null) {
+                Shell shell = new Shell(store.connection(), file.toString(), !write, spec.commandLine().getOut(),
+                        spec.commandLine().getErr());
+                return shell.script(new String(System.in.readAllBytes(), StandardCharsets.UTF_8), "standard input");
+            }
+            try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+                PrintWriter writer = terminal.writer();
+                return new Shell(store.connection(), file.toString(), !write, writer, writer).interactive(terminal, history());
+            }
+        }
+    }
+
+    private static Path history() {
+        String configured = System.getenv("DMARCQ_HISTORY");
+        return configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".dmarcq_history");
+    }
+}

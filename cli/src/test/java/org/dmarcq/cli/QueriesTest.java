@@ -1,0 +1,66 @@
+package org.dmarcq.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.dmarcq.cli.shell.Shell;
+import org.dmarcq.ingest.Ingest;
+import org.dmarcq.store.Store;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every query of docs/queries.md runs, read-only, on the fixtures and answers with rows. */
+class QueriesTest {
+    private static final Pattern QUERY = Pattern.compile("^## (.+?)\\n.*?```sql\\n(.*?)```", Pattern.DOTALL | Pattern.MULTILINE);
+
+    @TempDir static Path temp;
+    private static Path db;
+
+    @BeforeAll
+    static void ingest() throws Exception {
+        db = temp.resolve("q.duckdb");
+        List<String> fixtures;
+        try (Stream<Path> files = Files.list(Path.of("testdata/reports"))) {
+            fixtures = files.map(Path::toString).filter(f -> !f.endsWith(".md")).sorted().toList();
+        }
+        try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
+            Ingest.into(store).run(fixtures);
+            // as if dmarcq senders had looked it up
+            s.execute("INSERT INTO reverse_dns VALUES ('209.85.220.41', 'mail-f41.google.com', true, NULL, TIMESTAMP '2025-11-06')");
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyQueryAnswers() throws Exception {
+        String cookbook = Files.readString(Path.of("docs/queries.md"));
+        List<DynamicTest> tests = new ArrayList<>();
+        Matcher m = QUERY.matcher(cookbook);
+        while (m.find()) {
+            String title = m.group(1);
+            String sql = m.group(2);
+            tests.add(DynamicTest.dynamicTest(title, () -> {
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                try (Store store = Store.openReadOnly(db)) {
+                    int status = new Shell(store.connection(), db.toString(), true, new PrintWriter(out), new PrintWriter(err))
+                            .script(".mode csv\n" + sql, title);
+                    assertThat(status).as(err.toString()).isZero();
+                }
+                assertThat(out.toString().lines().count()).as("a header and at least one row:\n" + out).isGreaterThan(1);
+            }));
+        }
+        assertThat(tests).as("the cookbook's queries").hasSizeGreaterThanOrEqualTo(15);
+        return tests.stream();
+    }
+}
