@@ -149,4 +149,32 @@ write(broken / 'damaged.zip', bytes(damaged))
 b = 'BOUNDARY-none'
 write(broken / 'no-report.eml', headers('Re: DMARC', 'none-1@example.com', b) + part(b, 'text/plain', 'No attachment, sorry.', encoding='7bit')
       + part(b, 'image/png', b64(b'\x89PNG\r\n\x1a\n0000'), disposition='attachment; filename="logo.png"') + '--' + b + '--\r\n')
+# --- SMTP TLS reports (RFC 8460): containers of the hand-written JSON in tls/ --------------------
+tls = here / 'tls'
+tls_read = lambda name: (tls / name).read_bytes()
+ms = tls_read('microsoft-no-timezone.json')
+google_tls = 'google.com!example.com!1762387200!1762473599!001.json'
+write(tls / 'microsoft-no-timezone.json.gz', gz(ms))
+
+def tls_message(subject, b, attachment_type, body, filename, encoding='base64'):
+    return (headers(subject, b + '@example.com', b).replace('Content-Type: multipart/mixed;', 'TLS-Report-Domain: example.com\r\n'
+            'TLS-Report-Submitter: google.com\r\nContent-Type: multipart/report; report-type="tlsrpt";')
+            + part(b, 'text/plain', 'This is an aggregate TLS report from google.com', encoding='7bit')
+            + part(b, attachment_type, body, encoding=encoding, disposition='attachment; filename="' + filename + '"')
+            + '--' + b + '--\r\n')
+
+write(tls / 'google-tlsrpt-gzip.eml', tls_message('Report Domain: example.com Submitter: google.com Report-ID: <2025.11.06T00.00.00Z+example.com@google.com>',
+      'BOUNDARY-tls-1', 'application/tlsrpt+gzip', b64(gz(tls_read(google_tls))), google_tls + '.gz'))
+# labelled gzip, but plain JSON inside (parsedmarc's MAGIC_JSON fix)
+write(tls / 'mislabelled-tlsrpt.eml', tls_message('Report Domain: example.com Submitter: microsoft.com Report-ID: <133944884956529435+example.com>',
+      'BOUNDARY-tls-2', 'application/tlsrpt+gzip', b64(ms), 'report.json.gz'))
+# the whole message is the report (mox accepts it)
+write(tls / 'whole-message-tlsrpt.eml', 'From: tlsrpt@mail.example.net\r\nTo: tls@example.org\r\nSubject: Report Domain: example.org\r\n'
+      'Date: Fri, 07 Nov 2025 03:00:00 +0000\r\nMessage-ID: <tls-3@example.net>\r\nMIME-Version: 1.0\r\n'
+      'Content-Type: application/tlsrpt+json\r\n\r\n' + tls_read('all-result-types.json').decode())
+
+write(broken / 'tls-not-well-formed.json', b'{"organization-name": "Cut Off", "date-range": {"start-datetime": "2025-11-06T00:00:00Z",\n  "end-datetime": ')
+write(broken / 'tls-bad-count.json', b'{"organization-name":"Bad","report-id":"b-1","date-range":{"start-datetime":"2025-11-06T00:00:00Z",'
+      b'"end-datetime":"2025-11-06T23:59:59Z"},"policies":[{"policy":{"policy-type":"sts","policy-domain":"example.com"},'
+      b'"summary":{"total-successful-session-count":-5,"total-failure-session-count":0}}]}')
 print('fixtures written')

@@ -134,6 +134,9 @@ final class IngestCommand implements Callable<Integer> {
         for (Object[] line : lines) {
             out.printf(Locale.ROOT, "%-18s %,12d%n", line[0], ((Number) line[1]).longValue());
         }
+        if (s.tlsReports() > 0) {
+            out.printf(Locale.ROOT, "%-18s %,12d   (%,d sessions)%n", "TLS reports new", s.tlsReports(), s.tlsSessions());
+        }
         if (s.emailsWithoutReport() > 0) {
             out.printf(Locale.ROOT, "%-18s %,12d   (replies and other mail in the folders and mailboxes read)%n",
                     "e-mails skipped", s.emailsWithoutReport());
@@ -142,7 +145,7 @@ final class IngestCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-18s %,12d%n", "records skipped", s.skippedRecords());
         }
         if (s.warnings() > 0) {
-            out.printf(Locale.ROOT, "%-18s %,12d   (list them: dmarcq sql \"SELECT * FROM warnings\", or ingest with -v)%n",
+            out.printf(Locale.ROOT, "%-18s %,12d   (list them: ingest with -v, or query the warnings and tls_warnings tables)%n",
                     "warnings", s.warnings());
         }
         out.flush();
@@ -159,6 +162,8 @@ final class IngestCommand implements Callable<Integer> {
         summary.put("skipped_records", s.skippedRecords());
         summary.put("warnings", s.warnings());
         summary.put("emails_without_report", s.emailsWithoutReport());
+        summary.put("tls_reports", s.tlsReports());
+        summary.put("tls_sessions", s.tlsSessions());
         List<Object> errors = new ArrayList<>();
         for (IngestProblem p : s.problems()) {
             Map<String, Object> error = new LinkedHashMap<>();

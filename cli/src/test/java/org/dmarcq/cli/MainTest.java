@@ -47,7 +47,8 @@ class MainTest {
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString().lines()).containsExactly("testdata/broken/truncated.xml.gz: gzip data is damaged: the data ends early");
         assertThat(out.toString()).isEqualTo("{\"files\":3,\"reports\":1,\"duplicates\":1,\"records\":3,\"messages\":137,"
-                + "\"skipped_records\":0,\"warnings\":0,\"emails_without_report\":0,\"errors\":[{\"file\":\"testdata/broken/truncated.xml.gz\","
+                + "\"skipped_records\":0,\"warnings\":0,\"emails_without_report\":0,\"tls_reports\":0,\"tls_sessions\":0,"
+                + "\"errors\":[{\"file\":\"testdata/broken/truncated.xml.gz\","
                 + "\"location\":\"testdata/broken/truncated.xml.gz\",\"message\":\"gzip data is damaged: the data ends early\"}]}\n");
     }
 

@@ -29,6 +29,9 @@ enum Content {
         if (text.startsWith("From ")) {
             return MBOX;
         }
+        if (firstNonBlank(text) == '{') {
+            return JSON; // before e-mail: {"organization-name": looks like a header field
+        }
         if (HEADER_FIELD.matcher(text).find()) {
             return EMAIL;
         }
@@ -47,6 +50,14 @@ enum Content {
             return JSON;
         }
         return UNKNOWN;
+    }
+
+    private static char firstNonBlank(String text) {
+        int i = text.startsWith("\u00ef\u00bb\u00bf") ? 3 : 0;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i < text.length() ? text.charAt(i) : 0;
     }
 
     /** The first bytes as a user can read them, for "not a report" messages. */

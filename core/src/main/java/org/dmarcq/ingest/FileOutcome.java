@@ -7,10 +7,11 @@ import org.dmarcq.report.ReportWarning;
  * What one input file gave: reports newly stored, duplicates of stored ones, their records and
  * messages (the sum of the records' counts), records skipped as unreadable, e-mails in it that
  * carried no report (a mailbox's replies and bounces), the problems that kept parts of it out, and
- * the warnings of the reports stored.
+ * the warnings of the reports stored; and the SMTP TLS reports newly stored, with their sessions.
  */
 public record FileOutcome(String file, int reports, int duplicates, long records, long messages, long skippedRecords,
-                          int emailsWithoutReport, List<IngestProblem> problems, List<ReportWarning> warnings) {
+                          int emailsWithoutReport, List<IngestProblem> problems, List<ReportWarning> warnings,
+                          int tlsReports, long tlsSessions) {
     public boolean failed() {
         return !problems.isEmpty();
     }

@@ -89,7 +89,7 @@ public final class Ingest {
             for (int i = 0; i < inputs.size(); i++) {
                 // Files are read ahead on the workers and stored here, in order.
                 while (next < inputs.size() && next < i + READ_AHEAD) {
-                    ParsedFile file = new ParsedFile(inputs.get(next++), options, stdin, loader::isStored);
+                    ParsedFile file = new ParsedFile(inputs.get(next++), options, stdin, loader::isStored, loader::isStored);
                     reading.add(file);
                     pool.execute(file);
                 }
@@ -117,6 +117,8 @@ public final class Ingest {
         List<IngestProblem> problems = new ArrayList<>();
         List<ReportWarning> warnings = new ArrayList<>();
         int reports = 0;
+        int tlsReports = 0;
+        long tlsSessions = 0;
         int duplicates = 0;
         long records = 0;
         long messages = 0;
@@ -158,6 +160,14 @@ public final class Ingest {
                         loader.abortReport();
                         storing = false;
                     }
+                } else if (item instanceof ParsedFile.Tls tls) {
+                    if (loader.storeTlsReport(tls.report(), tls.where().source())) {
+                        tlsReports++;
+                        tlsSessions += tls.report().successfulSessions() + tls.report().failedSessions();
+                        warnings.addAll(tls.report().warnings());
+                    } else {
+                        duplicates++;
+                    }
                 } else if (item instanceof ParsedFile.Duplicate) {
                     duplicates++;
                 } else if (item instanceof ParsedFile.Problem p) {
@@ -179,11 +189,13 @@ public final class Ingest {
             throw e;
         }
         return new FileOutcome(name, reports, duplicates, records, messages, skipped, emailsWithoutReport,
-                List.copyOf(problems), List.copyOf(warnings));
+                List.copyOf(problems), List.copyOf(warnings), tlsReports, tlsSessions);
     }
 
     private static final class Totals {
         int reports;
+        int tlsReports;
+        long tlsSessions;
         int duplicates;
         long records;
         long messages;
@@ -194,6 +206,8 @@ public final class Ingest {
 
         void add(FileOutcome o) {
             reports += o.reports();
+            tlsReports += o.tlsReports();
+            tlsSessions += o.tlsSessions();
             duplicates += o.duplicates();
             records += o.records();
             messages += o.messages();
@@ -205,7 +219,7 @@ public final class Ingest {
 
         IngestSummary summary(int files) {
             return new IngestSummary(files, reports, duplicates, records, messages, skipped, warnings, emailsWithoutReport,
-                    List.copyOf(problems));
+                    List.copyOf(problems), tlsReports, tlsSessions);
         }
     }
 }

@@ -17,6 +17,8 @@ import org.dmarcq.report.ReportHeader;
 import org.dmarcq.report.ReportReader;
 import org.dmarcq.report.ReportRecord;
 import org.dmarcq.report.ReportWarning;
+import org.dmarcq.tlsrpt.TlsReport;
+import org.dmarcq.tlsrpt.TlsReportReader;
 
 /**
  * One input file being read on a worker thread: unpacked and parsed into a bounded queue of
@@ -45,6 +47,9 @@ final class ParsedFile implements Runnable {
     /** A report that is already stored, found before reading its records. */
     record Duplicate() implements Item {}
 
+    /** A whole SMTP TLS report, read (they are small), not yet known to be stored. */
+    record Tls(TlsReport report, Location where) implements Item {}
+
     record Problem(Location where, String message) implements Item {}
 
     /** A bug, not bad input: rethrown on the storing thread. */
@@ -57,14 +62,17 @@ final class ParsedFile implements Runnable {
     private final IngestOptions options;
     private final InputStream stdin;
     private final Predicate<ReportHeader> stored;
+    private final Predicate<TlsReport> tlsStored;
     private final BlockingQueue<Item> items = new ArrayBlockingQueue<>(16);
     private volatile boolean cancelled;
 
-    ParsedFile(Inputs.Input input, IngestOptions options, InputStream stdin, Predicate<ReportHeader> stored) {
+    ParsedFile(Inputs.Input input, IngestOptions options, InputStream stdin, Predicate<ReportHeader> stored,
+               Predicate<TlsReport> tlsStored) {
         this.input = input;
         this.options = options;
         this.stdin = stdin;
         this.stored = stored;
+        this.tlsStored = tlsStored;
     }
 
     Inputs.Input input() {
@@ -104,7 +112,18 @@ final class ParsedFile implements Runnable {
             put(new Problem(where, input.problem()));
             return 0;
         }
-        Unpacker unpacker = new Unpacker(options, this::report, (at, message) -> put(new Problem(at, message)), input.named());
+        Unpacker.ReportSink sink = new Unpacker.ReportSink() {
+            @Override
+            public void report(InputStream xml, Location at) throws IOException {
+                ParsedFile.this.report(xml, at);
+            }
+
+            @Override
+            public void tlsReport(InputStream json, Location at) throws IOException {
+                ParsedFile.this.tlsReport(json, at);
+            }
+        };
+        Unpacker unpacker = new Unpacker(options, sink, (at, message) -> put(new Problem(at, message)), input.named());
         try (InputStream in = input.path() == null ? new Unpacker.NonClosing(stdin) : Files.newInputStream(input.path())) {
             unpacker.unpack(in, where);
         } catch (ReportFormatException e) {
@@ -133,6 +152,21 @@ final class ParsedFile implements Runnable {
             }
         } catch (CorruptInputException e) {
             put(new Problem(e.location(), e.getMessage()));
+        }
+    }
+
+    /** One JSON document found in the input: read whole, as TLS reports are small. */
+    private void tlsReport(InputStream json, Location where) throws IOException {
+        byte[] content = json.readNBytes(REPAIRABLE_BYTES + 1);
+        if (content.length > REPAIRABLE_BYTES) {
+            put(new Problem(where, "refused: over " + (REPAIRABLE_BYTES >> 20) + " MiB of JSON, more than an SMTP TLS report holds"));
+            return;
+        }
+        try {
+            TlsReport report = TlsReportReader.read(content, where);
+            put(tlsStored.test(report) ? new Duplicate() : new Tls(report, where));
+        } catch (ReportFormatException e) {
+            put(new Problem(e.location(), e.problem()));
         }
     }
 

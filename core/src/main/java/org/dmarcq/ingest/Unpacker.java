@@ -30,9 +30,13 @@ import org.dmarcq.report.ReportFormatException;
  * every decompressed byte counts against the input's {@link BoundedInputStream.Budget}.
  */
 final class Unpacker {
-    /** Receives each XML document found, with where it was found. */
+    /** Receives each report found, with where it was found. */
     interface ReportSink {
+        /** A DMARC aggregate report (XML). */
         void report(InputStream xml, Location where) throws IOException;
+
+        /** An SMTP TLS report (JSON). */
+        void tlsReport(InputStream json, Location where) throws IOException;
     }
 
     /** Receives a problem with one part of the input; the rest of the input is still read. */
@@ -64,7 +68,7 @@ final class Unpacker {
     void unpack(InputStream in, Location where) throws IOException, ReportFormatException {
         unpack(in, where, 0, false);
         if (found == 0 && emailsWithoutReport == 0) {
-            throw new ReportFormatException(where, "no DMARC report found in it");
+            throw new ReportFormatException(where, "no DMARC or SMTP TLS report found in it");
         }
     }
 
@@ -100,7 +104,7 @@ final class Unpacker {
                     return;
                 }
                 found++;
-                throw new ReportFormatException(where, "an SMTP TLS report (JSON): not supported by this version of dmarcq");
+                reports.tlsReport(in, where);
             }
             case EMPTY -> {
                 if (!inMessage) {
@@ -109,7 +113,7 @@ final class Unpacker {
             }
             case UNKNOWN -> {
                 if (!inMessage) {
-                    throw new ReportFormatException(where, "not a DMARC report: the content starts with \""
+                    throw new ReportFormatException(where, "not a DMARC or SMTP TLS report: the content starts with \""
                             + Content.preview(head, head.length) + "\"");
                 }
             }

@@ -3,6 +3,7 @@ package org.dmarcq.store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,6 +22,7 @@ import org.dmarcq.report.ReportMetadata;
 import org.dmarcq.report.ReportRecord;
 import org.dmarcq.report.ReportWarning;
 import org.dmarcq.report.SpfResult;
+import org.dmarcq.tlsrpt.TlsReport;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -38,9 +40,11 @@ public final class ReportLoader implements AutoCloseable {
 
     private final DuckDBConnection connection;
     private final Set<Long> known = ConcurrentHashMap.newKeySet();
+    private final Set<Long> knownTls = ConcurrentHashMap.newKeySet();
     private final LocalDateTime ingestedAt = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     private long nextReportKey;
     private long nextRecordKey;
+    private long nextTlsReportKey;
     private Appenders appenders;
 
     // The report in progress.
@@ -61,6 +65,15 @@ public final class ReportLoader implements AutoCloseable {
                 nextReportKey = rs.getLong(1) + 1;
                 nextRecordKey = rs.getLong(2) + 1;
             }
+            try (ResultSet rs = s.executeQuery("SELECT coalesce(max(tls_report_key), 0) FROM tls_reports")) {
+                rs.next();
+                nextTlsReportKey = rs.getLong(1) + 1;
+            }
+            try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM tls_reports")) {
+                while (rs.next()) {
+                    knownTls.add(rs.getLong(1));
+                }
+            }
             try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM reports")) {
                 while (rs.next()) {
                     known.add(rs.getLong(1));
@@ -79,6 +92,11 @@ public final class ReportLoader implements AutoCloseable {
      */
     public boolean isStored(ReportHeader header) {
         return known.contains(dedupeKey(header));
+    }
+
+    /** The same for a TLS report. */
+    public boolean isStored(TlsReport report) {
+        return knownTls.contains(dedupeKey(report));
     }
 
     /**
@@ -219,6 +237,95 @@ public final class ReportLoader implements AutoCloseable {
         nextRecordKey = firstRecordKey;
     }
 
+    /**
+     * Stores a whole SMTP TLS report in the current transaction. Returns false, storing nothing, when
+     * it is already stored (or was stored earlier in this batch): a duplicate.
+     */
+    public boolean storeTlsReport(TlsReport r, String sourceFile) {
+        if (header != null) {
+            throw new IllegalStateException("a DMARC report is in progress: end or abort it first");
+        }
+        long key = dedupeKey(r);
+        if (knownTls.contains(key)) {
+            return false;
+        }
+        long reportKey = nextTlsReportKey;
+        try {
+            try (PreparedStatement s = connection.prepareStatement("INSERT INTO tls_reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                s.setLong(1, reportKey);
+                s.setString(2, r.orgName());
+                s.setString(3, r.contactInfo());
+                s.setString(4, r.reportId());
+                s.setObject(5, LocalDateTime.ofInstant(r.begin(), ZoneOffset.UTC));
+                s.setObject(6, LocalDateTime.ofInstant(r.end(), ZoneOffset.UTC));
+                s.setInt(7, r.policies().size());
+                s.setLong(8, r.successfulSessions());
+                s.setLong(9, r.failedSessions());
+                s.setString(10, sourceFile);
+                s.setObject(11, ingestedAt);
+                s.setLong(12, key);
+                s.executeUpdate();
+            }
+            try (PreparedStatement p = connection.prepareStatement("INSERT INTO tls_policies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement f = connection.prepareStatement("INSERT INTO tls_failures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (TlsReport.Policy policy : r.policies()) {
+                    p.setLong(1, reportKey);
+                    p.setInt(2, policy.index());
+                    p.setString(3, policy.policyType());
+                    p.setString(4, policy.policyDomain());
+                    p.setArray(5, connection.createArrayOf("VARCHAR", policy.policyStrings().toArray()));
+                    p.setString(6, policy.stsMode());
+                    p.setArray(7, connection.createArrayOf("VARCHAR", policy.mxHosts().toArray()));
+                    p.setLong(8, policy.successfulSessions());
+                    p.setLong(9, policy.failedSessions());
+                    p.setLong(10, policy.detailSessions());
+                    p.setBoolean(11, policy.detailsMismatch());
+                    p.addBatch();
+                    for (TlsReport.Failure x : policy.failures()) {
+                        f.setLong(1, reportKey);
+                        f.setInt(2, policy.index());
+                        f.setString(3, x.resultType());
+                        f.setString(4, x.sendingMtaIp());
+                        f.setString(5, x.receivingMxHostname());
+                        f.setString(6, x.receivingMxHelo());
+                        f.setString(7, x.receivingIp());
+                        f.setLong(8, x.failedSessions());
+                        f.setString(9, x.additionalInformation());
+                        f.setString(10, x.failureReasonCode());
+                        f.addBatch();
+                    }
+                }
+                p.executeBatch();
+                f.executeBatch();
+            }
+            try (PreparedStatement w = connection.prepareStatement("INSERT INTO tls_warnings VALUES (?, ?, ?)")) {
+                for (ReportWarning warning : r.warnings()) {
+                    w.setLong(1, reportKey);
+                    w.setString(2, warning.location().toString());
+                    w.setString(3, warning.message());
+                    w.addBatch();
+                }
+                w.executeBatch();
+            }
+        } catch (SQLException e) {
+            undoTls(reportKey);
+            throw failure("cannot store TLS report " + r.reportId(), e);
+        }
+        nextTlsReportKey++;
+        knownTls.add(key);
+        return true;
+    }
+
+    private void undoTls(long reportKey) {
+        try (Statement s = connection.createStatement()) {
+            for (String table : List.of("tls_reports", "tls_policies", "tls_failures", "tls_warnings")) {
+                s.execute("DELETE FROM " + table + " WHERE tls_report_key = " + reportKey);
+            }
+        } catch (SQLException e) {
+            // the transaction is rolled back when the loader closes without a commit
+        }
+    }
+
     /** Makes every report ended so far durable, and starts a new transaction. */
     public void commit() {
         if (header != null) {
@@ -279,8 +386,17 @@ public final class ReportLoader implements AutoCloseable {
 
     /** 64 bits of SHA-256 over the report's identity: reporter, report ID, policy domain, period. */
     static long dedupeKey(ReportHeader h) {
-        String identity = h.orgName().toLowerCase(Locale.ROOT) + '\n' + h.reportId() + '\n' + h.policyDomain() + '\n'
-                + h.dateRange().beginEpochSecond() + '\n' + h.dateRange().endEpochSecond();
+        return hash(h.orgName().toLowerCase(Locale.ROOT) + '\n' + h.reportId() + '\n' + h.policyDomain() + '\n'
+                + h.dateRange().beginEpochSecond() + '\n' + h.dateRange().endEpochSecond());
+    }
+
+    /** A TLS report is identified by reporter, report ID and period (its policy domains are inside it). */
+    static long dedupeKey(TlsReport r) {
+        return hash("tls\n" + r.orgName().toLowerCase(Locale.ROOT) + '\n' + r.reportId() + '\n' + r.begin().getEpochSecond()
+                + '\n' + r.end().getEpochSecond());
+    }
+
+    private static long hash(String identity) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             long key = 0;

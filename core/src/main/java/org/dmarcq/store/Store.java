@@ -22,7 +22,8 @@ import org.duckdb.DuckDBConnection;
  */
 public final class Store implements AutoCloseable {
     /** Migrations in order; the schema version is the number of migrations applied. */
-    private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql", "003-reverse-dns.sql");
+    private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql", "003-reverse-dns.sql",
+            "004-tls-reports.sql");
 
     /** The schema version this dmarcq creates and understands. */
     static int currentVersion() {

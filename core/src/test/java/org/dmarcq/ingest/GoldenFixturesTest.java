@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The golden fixtures: every input under {@code testdata/reports/} is ingested into a new database
  * and every stored row compared with {@code testdata/expected/<name>.json}; every input under
  * {@code testdata/broken/} must give exactly the error lines in {@code testdata/expected/<name>.txt}.
+ * SMTP TLS reports under {@code testdata/tls/} are compared the same way, their tables only.
  * Each input is ingested twice: the second run must store nothing and count only duplicates.
  *
  * <p>Run with {@code -Ddmarcq.golden.update=true} to write the expected files after a deliberate
@@ -39,6 +40,11 @@ class GoldenFixturesTest {
             "dkim_results ORDER BY record_key, domain, selector",
             "spf_results ORDER BY record_key, domain",
             "warnings ORDER BY report_key, location, message");
+    private static final List<String> TLS_TABLES = List.of(
+            "tls_reports ORDER BY tls_report_key",
+            "tls_policies ORDER BY tls_report_key, policy_index",
+            "tls_failures ORDER BY tls_report_key, policy_index, result_type, sending_mta_ip, failed_sessions",
+            "tls_warnings ORDER BY tls_report_key, location, message");
 
     @TempDir Path temp;
 
@@ -49,12 +55,32 @@ class GoldenFixturesTest {
             String actual;
             try (Store store = Store.open(db)) {
                 IngestSummary first = Ingest.into(store).run(List.of(input.toString()));
-                actual = dump(store, first);
+                actual = dump(store, first, TABLES);
                 IngestSummary second = Ingest.into(store).run(List.of(input.toString()));
                 assertThat(second.reports()).as("reports stored by a second ingest").isZero();
                 assertThat(second.duplicates()).as("duplicates on a second ingest").isEqualTo(first.reports() + first.duplicates());
                 assertThat(second.problems()).isEqualTo(first.problems());
                 assertThat(count(store, "records")).as("records after a second ingest").isEqualTo(first.records());
+            }
+            compare(actual, TESTDATA.resolve("expected").resolve(input.getFileName() + ".json"));
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> tlsReportsAreStoredExactly() throws IOException {
+        return inputs("tls").map(input -> DynamicTest.dynamicTest(input.getFileName().toString(), () -> {
+            Path db = Files.createTempDirectory(temp, "db").resolve("golden.duckdb");
+            String actual;
+            try (Store store = Store.open(db)) {
+                IngestSummary first = Ingest.into(store).run(List.of(input.toString()));
+                assertThat(first.tlsReports()).as("TLS reports stored").isPositive();
+                assertThat(first.tlsSessions()).as("sessions: the reports' totals, exactly")
+                        .isEqualTo(sum(store, "successful_sessions + failed_sessions", "tls_policies"));
+                actual = dump(store, first, TLS_TABLES);
+                IngestSummary second = Ingest.into(store).run(List.of(input.toString()));
+                assertThat(second.tlsReports()).as("TLS reports stored by a second ingest").isZero();
+                assertThat(second.duplicates()).as("duplicates on a second ingest").isEqualTo(first.tlsReports() + first.duplicates());
+                assertThat(count(store, "tls_reports")).as("TLS reports after a second ingest").isEqualTo(first.tlsReports());
             }
             compare(actual, TESTDATA.resolve("expected").resolve(input.getFileName() + ".json"));
         }));
@@ -70,6 +96,7 @@ class GoldenFixturesTest {
                 assertThat(summary.problems()).as("problems").isNotEmpty();
                 assertThat(summary.reports()).as("reports stored from a broken input").isZero();
                 assertThat(count(store, "records")).as("records left behind").isZero();
+                assertThat(count(store, "tls_reports") + count(store, "tls_policies")).as("TLS rows left behind").isZero();
                 actual = summary.problems().stream().map(IngestProblem::toString).collect(Collectors.joining("\n", "", "\n"));
             }
             compare(actual, TESTDATA.resolve("expected").resolve(input.getFileName() + ".txt"));
@@ -79,7 +106,7 @@ class GoldenFixturesTest {
     @Test
     void everyExpectedFileHasItsInput() throws IOException {
         List<String> inputs = new ArrayList<>();
-        for (String folder : List.of("reports", "broken")) {
+        for (String folder : List.of("reports", "broken", "tls")) {
             inputs.addAll(inputs(folder).map(p -> p.getFileName().toString()).toList());
         }
         try (Stream<Path> expected = Files.list(TESTDATA.resolve("expected"))) {
@@ -116,8 +143,16 @@ class GoldenFixturesTest {
         }
     }
 
+    static long sum(Store store, String expression, String table) throws SQLException {
+        try (Statement s = store.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(sum(" + expression + "), 0) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** The summary and every stored row as JSON, one row per line, without the ingest time. */
-    static String dump(Store store, IngestSummary summary) throws SQLException {
+    static String dump(Store store, IngestSummary summary, List<String> tables) throws SQLException {
         StringBuilder sb = new StringBuilder("{\n");
         sb.append("  \"summary\": {\"files\": ").append(summary.files())
                 .append(", \"reports\": ").append(summary.reports())
@@ -127,6 +162,7 @@ class GoldenFixturesTest {
                 .append(", \"skipped_records\": ").append(summary.skippedRecords())
                 .append(", \"warnings\": ").append(summary.warnings())
                 .append(", \"emails_without_report\": ").append(summary.emailsWithoutReport())
+                .append(tables == TLS_TABLES ? ", \"tls_reports\": " + summary.tlsReports() + ", \"tls_sessions\": " + summary.tlsSessions() : "")
                 .append("},\n");
         sb.append("  \"problems\": [");
         List<IngestProblem> problems = summary.problems();
@@ -134,13 +170,12 @@ class GoldenFixturesTest {
             sb.append(i == 0 ? "\n" : ",\n").append("    ").append(jsonString(problems.get(i).toString()));
         }
         sb.append(problems.isEmpty() ? "],\n" : "\n  ],\n");
-        for (int t = 0; t < TABLES.size(); t++) {
-            String table = TABLES.get(t);
+        for (int t = 0; t < tables.size(); t++) {
+            String table = tables.get(t);
             String name = table.substring(0, table.indexOf(' '));
             sb.append("  \"").append(name).append("\": [");
-            String sql = "SELECT to_json(t)::VARCHAR FROM (SELECT * EXCLUDE (" + (name.equals("reports") ? "ingested_at" : "") + ") FROM "
-                    + table + ") t";
-            if (!name.equals("reports")) {
+            String sql = "SELECT to_json(t)::VARCHAR FROM (SELECT * EXCLUDE (ingested_at) FROM " + table + ") t";
+            if (!name.equals("reports") && !name.equals("tls_reports")) {
                 sql = "SELECT to_json(t)::VARCHAR FROM (SELECT * FROM " + table + ") t";
             }
             boolean first = true;
@@ -150,7 +185,7 @@ class GoldenFixturesTest {
                     first = false;
                 }
             }
-            sb.append(first ? "]" : "\n  ]").append(t == TABLES.size() - 1 ? "\n" : ",\n");
+            sb.append(first ? "]" : "\n  ]").append(t == tables.size() - 1 ? "\n" : ",\n");
         }
         return sb.append("}\n").toString();
     }
