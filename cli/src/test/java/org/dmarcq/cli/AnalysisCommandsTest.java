@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code testdata/cli/} ({@code -Ddmarcq.golden.update=true} rewrites them; review the diff).
  */
 class AnalysisCommandsTest {
-    private static final boolean UPDATE = Boolean.getBoolean("dmarcq.golden.update");
     private static final String[] FIXTURES = {"testdata/reports/google.xml", "testdata/reports/microsoft.xml",
             "testdata/reports/yahoo.xml", "testdata/reports/rfc9990.xml", "testdata/reports/override-reasons.xml",
             "testdata/reports/spf-aliases.xml", "testdata/reports/ipv6-forms.xml", "testdata/reports/uppercase-enums.xml"};
@@ -189,13 +187,6 @@ class AnalysisCommandsTest {
     }
 
     private static void golden(String name, String actual) throws Exception {
-        Path file = Path.of("testdata/cli").resolve(name);
-        if (UPDATE || !Files.exists(file)) {
-            Files.writeString(file, actual, StandardCharsets.UTF_8);
-            if (!UPDATE) {
-                throw new AssertionError("no golden file: wrote " + file + "; review it and run again");
-            }
-        }
-        assertThat(actual).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+        Golden.compare(name, actual);
     }
 }

@@ -30,9 +30,11 @@ class QueriesTest {
     @BeforeAll
     static void ingest() throws Exception {
         db = temp.resolve("q.duckdb");
-        List<String> fixtures;
-        try (Stream<Path> files = Files.list(Path.of("testdata/reports"))) {
-            fixtures = files.map(Path::toString).filter(f -> !f.endsWith(".md")).sorted().toList();
+        List<String> fixtures = new ArrayList<>();
+        for (String folder : List.of("testdata/reports", "testdata/tls")) {
+            try (Stream<Path> files = Files.list(Path.of(folder))) {
+                fixtures.addAll(files.map(Path::toString).sorted().toList());
+            }
         }
         try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
             Ingest.into(store).run(fixtures);
