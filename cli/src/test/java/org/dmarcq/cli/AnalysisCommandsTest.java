@@ -2,8 +2,6 @@ package org.dmarcq.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,20 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code senders} and {@code domains} on a fixed set of fixtures, compared with golden files in
  * {@code testdata/cli/} ({@code -Ddmarcq.golden.update=true} rewrites them; review the diff).
  */
-class AnalysisCommandsTest {
+class AnalysisCommandsTest extends CommandTest {
     private static final String[] FIXTURES = {"testdata/reports/google.xml", "testdata/reports/microsoft.xml",
             "testdata/reports/yahoo.xml", "testdata/reports/rfc9990.xml", "testdata/reports/override-reasons.xml",
             "testdata/reports/spf-aliases.xml", "testdata/reports/ipv6-forms.xml", "testdata/reports/uppercase-enums.xml"};
 
     @TempDir Path temp;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-    }
 
     private String db() {
         return temp.resolve("a.duckdb").toString();

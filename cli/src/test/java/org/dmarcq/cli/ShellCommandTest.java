@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,22 +11,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code dmarcq shell < script}: the piped mode, as a script or cron job uses it. */
-class ShellCommandTest {
+class ShellCommandTest extends CommandTest {
     @TempDir Path temp;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
 
     private String db() {
         return temp.resolve("s.duckdb").toString();
     }
 
-    private int run(String stdin, String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
+    private int withInput(String stdin, String... args) {
         InputStream saved = System.in;
         System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         try {
-            return Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+            return run(args);
         } finally {
             System.setIn(saved);
         }
@@ -36,12 +30,12 @@ class ShellCommandTest {
 
     @BeforeEach
     void ingest() {
-        assertThat(run("", "ingest", "--db", db(), "testdata/reports/google.xml")).isZero();
+        assertThat(run("ingest", "--db", db(), "testdata/reports/google.xml")).isZero();
     }
 
     @Test
     void aScriptFromStandardInputPrintsItsResults() {
-        assertThat(run("SELECT org_name, record_count\nFROM reports;\n.mode csv\nSELECT 1 AS one;\n", "shell", "--db", db()))
+        assertThat(withInput("SELECT org_name, record_count\nFROM reports;\n.mode csv\nSELECT 1 AS one;\n", "shell", "--db", db()))
                 .as(err.toString()).isZero();
         assertThat(out.toString()).isEqualTo("""
                 org_name    record_count
@@ -55,23 +49,23 @@ class ShellCommandTest {
 
     @Test
     void theFirstErrorStopsTheScriptWithStatusOne() {
-        assertThat(run("SELECT 1 AS one;\nSELECT * FROM nowhere;\nSELECT 2;\n", "shell", "--db", db())).isEqualTo(1);
+        assertThat(withInput("SELECT 1 AS one;\nSELECT * FROM nowhere;\nSELECT 2;\n", "shell", "--db", db())).isEqualTo(1);
         assertThat(out.toString()).contains("one").doesNotContain("2\n");
         assertThat(err.toString()).startsWith("dmarcq shell: standard input, line 2: Catalog Error: Table with name nowhere does not exist");
     }
 
     @Test
     void writingNeedsWrite() {
-        assertThat(run("CREATE VIEW mine AS SELECT 1 AS x;", "shell", "--db", db())).isEqualTo(1);
+        assertThat(withInput("CREATE VIEW mine AS SELECT 1 AS x;", "shell", "--db", db())).isEqualTo(1);
         assertThat(err.toString()).contains("read-only mode", "start it with --write");
-        assertThat(run("CREATE VIEW mine AS SELECT 1 AS x;", "shell", "--write", "--db", db())).as(err.toString()).isZero();
-        assertThat(run(".mode csv\nSELECT x FROM mine;", "shell", "--db", db())).isZero();
+        assertThat(withInput("CREATE VIEW mine AS SELECT 1 AS x;", "shell", "--write", "--db", db())).as(err.toString()).isZero();
+        assertThat(withInput(".mode csv\nSELECT x FROM mine;", "shell", "--db", db())).isZero();
         assertThat(out.toString()).isEqualTo("x\n1\n");
     }
 
     @Test
     void aMissingDatabaseIsNamed() {
-        assertThat(run("", "shell", "--db", temp.resolve("none.duckdb").toString())).isEqualTo(1);
+        assertThat(withInput("", "shell", "--db", temp.resolve("none.duckdb").toString())).isEqualTo(1);
         assertThat(err.toString()).isEqualTo("dmarcq: " + temp.resolve("none.duckdb") + ": no such database; create it with dmarcq ingest\n");
     }
 }

@@ -2,24 +2,14 @@ package org.dmarcq.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tls} and {@code tls whatif} on the TLS fixtures, ingested with DMARC reports in one run; golden outputs in testdata/cli/. */
-class TlsCommandTest {
+class TlsCommandTest extends CommandTest {
     @TempDir Path temp;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-    }
 
     private String db() {
         return temp.resolve("t.duckdb").toString();
