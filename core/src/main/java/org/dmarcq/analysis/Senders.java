@@ -78,8 +78,8 @@ public final class Senders {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     List<String> envelope = strings(rs, "envelope_from");
-                    String name = ptr.get(rs.getString("source_ip"));
                     String ip = rs.getString("source_ip");
+                    String name = ptr.get(ip);
                     List<String> dkimDomains = strings(rs, "dkim_domains");
                     Identification service = naming.identify(ip, strings(rs, "dkim_passing"), envelope, name).orElse(null);
                     String serviceName = service == null ? null : service.service().name();

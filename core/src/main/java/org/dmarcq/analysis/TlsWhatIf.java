@@ -235,8 +235,8 @@ public final class TlsWhatIf {
                         + " would not deliver", wouldFail, testingSessions, 100.0 * wouldFail / testingSessions));
                 long notBlocking = causes.containsKey("policy-fetch-error") ? causes.get("policy-fetch-error").sessions : 0;
                 if (notBlocking > 0) {
-                    because.add(String.format(Locale.ROOT, "%,d sessions had policy fetch errors: delivered under enforce too,"
-                            + " without MTA-STS", notBlocking));
+                    because.add(String.format(Locale.ROOT, "%,d %s policy fetch errors: delivered under enforce too,"
+                            + " without MTA-STS", notBlocking, notBlocking == 1 ? "session had" : "sessions had"));
                 }
                 if (days < minDays) {
                     verdict = "not enough data";

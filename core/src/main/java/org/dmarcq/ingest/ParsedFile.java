@@ -25,7 +25,7 @@ import org.dmarcq.tlsrpt.TlsReportReader;
  * {@link Item}s that the storing thread takes in order. The queue is the back-pressure that keeps
  * memory flat however large a report is.
  */
-final class ParsedFile implements Runnable {
+final class ParsedFile implements Runnable, Unpacker.ReportSink {
     /** Reports up to this size are held in memory, so a malformed one can be repaired and re-read. */
     private static final int REPAIRABLE_BYTES = 16 << 20;
     private static final int BATCH = 256;
@@ -112,18 +112,7 @@ final class ParsedFile implements Runnable {
             put(new Problem(where, input.problem()));
             return 0;
         }
-        Unpacker.ReportSink sink = new Unpacker.ReportSink() {
-            @Override
-            public void report(InputStream xml, Location at) throws IOException {
-                ParsedFile.this.report(xml, at);
-            }
-
-            @Override
-            public void tlsReport(InputStream json, Location at) throws IOException {
-                ParsedFile.this.tlsReport(json, at);
-            }
-        };
-        Unpacker unpacker = new Unpacker(options, sink, (at, message) -> put(new Problem(at, message)), input.named());
+        Unpacker unpacker = new Unpacker(options, this, (at, message) -> put(new Problem(at, message)), input.named());
         try (InputStream in = input.path() == null ? new Unpacker.NonClosing(stdin) : Files.newInputStream(input.path())) {
             unpacker.unpack(in, where);
         } catch (ReportFormatException e) {
@@ -139,7 +128,8 @@ final class ParsedFile implements Runnable {
     }
 
     /** One XML document found in the input. */
-    private void report(InputStream xml, Location where) throws IOException {
+    @Override
+    public void report(InputStream xml, Location where) throws IOException {
         byte[] head = xml.readNBytes(REPAIRABLE_BYTES + 1);
         boolean whole = head.length <= REPAIRABLE_BYTES;
         InputStream content = whole ? new ByteArrayInputStream(head)
@@ -156,7 +146,8 @@ final class ParsedFile implements Runnable {
     }
 
     /** One JSON document found in the input: read whole, as TLS reports are small. */
-    private void tlsReport(InputStream json, Location where) throws IOException {
+    @Override
+    public void tlsReport(InputStream json, Location where) throws IOException {
         byte[] content = json.readNBytes(REPAIRABLE_BYTES + 1);
         if (content.length > REPAIRABLE_BYTES) {
             put(new Problem(where, "refused: over " + (REPAIRABLE_BYTES >> 20) + " MiB of JSON, more than an SMTP TLS report holds"));
