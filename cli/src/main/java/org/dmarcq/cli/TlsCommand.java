@@ -274,9 +274,10 @@ final class TlsCommand implements Callable<Integer> {
                 out.println();
                 List<Object[]> rows = new ArrayList<>();
                 for (TlsEnforcement.Cause c : r.causes()) {
-                    rows.add(new Object[] {c.label(), c.blocksDelivery() ? "yes" : "no", c.sessions(), c.mxHosts(), c.reporters()});
+                    rows.add(new Object[] {c.label(), c.blocksDelivery() ? "yes" : "no", c.sessions(), c.firstDay(), c.lastDay(),
+                            c.mxHosts(), c.reporters()});
                 }
-                indent(out, List.of("cause", "blocks", "sessions", "mx_hosts", "reporters"), rows);
+                indent(out, List.of("cause", "blocks", "sessions", "first_day", "last_day", "mx_hosts", "reporters"), rows);
                 out.println("  what to fix:");
                 for (TlsEnforcement.Cause c : r.causes()) {
                     out.println("  - " + c.label() + ": " + c.fix());
@@ -322,6 +323,8 @@ final class TlsCommand implements Callable<Integer> {
                     x.put("sending_mtas", c.sendingMtas());
                     x.put("reporters", c.reporters());
                     x.put("failure_reason_codes", c.failureReasonCodes());
+                    x.put("first_day", c.firstDay() == null ? null : c.firstDay().toString());
+                    x.put("last_day", c.lastDay() == null ? null : c.lastDay().toString());
                     x.put("fix", c.fix());
                     causes.add(x);
                 }

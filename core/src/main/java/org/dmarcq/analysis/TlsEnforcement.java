@@ -1,5 +1,6 @@
 package org.dmarcq.analysis;
 
+import java.time.LocalDate;
 import java.util.List;
 
 /**
@@ -30,10 +31,12 @@ public record TlsEnforcement(String policyDomain, int days, List<String> reporte
      *     policy fetch error does not: a sender without the policy does not apply it)
      * @param sessions failed sessions (failure details may count a session under several result types)
      * @param failureReasonCodes the reporters' reason codes, e.g. {@code X509_V_ERR_...}
+     * @param firstDay the first UTC day a report shows it, null for {@code no-details}
+     * @param lastDay the last: a cause not seen for a while may be fixed already
      */
     public record Cause(String cause, String label, boolean blocksDelivery, long sessions, List<String> resultTypes,
                         List<String> mxHosts, List<String> sendingMtas, List<String> reporters,
-                        List<String> failureReasonCodes, String fix) {}
+                        List<String> failureReasonCodes, LocalDate firstDay, LocalDate lastDay, String fix) {}
 
     /**
      * A proposed policy file checked against what the reports show.

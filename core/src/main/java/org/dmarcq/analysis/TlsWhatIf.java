@@ -1,6 +1,7 @@
 package org.dmarcq.analysis;
 
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -60,7 +61,7 @@ public final class TlsWhatIf {
             });
             TlsSummaries.query(store, """
                     SELECT policy_domain, result_type, receiving_mx_hostname, sending_mta_ip, reporter, failure_reason_code,
-                           failed_sessions, mx_hosts, coalesce(sts_mode, 'testing') = 'testing'
+                           failed_sessions, mx_hosts, coalesce(sts_mode, 'testing') = 'testing', begin_time::DATE
                     FROM tls_failure_details WHERE policy_type = 'sts' AND %s""", scope, rs -> {
                 Domain d = domains.get(rs.getString(1));
                 if (d == null) {
@@ -82,6 +83,7 @@ public final class TlsWhatIf {
                 add(c.sendingMtas, rs.getString(4));
                 add(c.reporters, rs.getString(5));
                 add(c.codes, rs.getString(6));
+                c.seen(rs.getObject(10, LocalDate.class));
             });
             List<TlsEnforcement> results = new ArrayList<>();
             for (Domain d : domains.values()) {
@@ -123,9 +125,16 @@ public final class TlsWhatIf {
         final TreeSet<String> sendingMtas = new TreeSet<>();
         final TreeSet<String> reporters = new TreeSet<>();
         final TreeSet<String> codes = new TreeSet<>();
+        LocalDate first;
+        LocalDate last;
 
         Acc(String cause) {
             this.cause = cause;
+        }
+
+        void seen(LocalDate day) {
+            first = first == null || day.isBefore(first) ? day : first;
+            last = last == null || day.isAfter(last) ? day : last;
         }
 
         boolean blocks() {
@@ -134,7 +143,7 @@ public final class TlsWhatIf {
 
         TlsEnforcement.Cause result(String domain) {
             return new TlsEnforcement.Cause(cause, label(), blocks(), sessions, List.copyOf(resultTypes), List.copyOf(mxHosts),
-                    List.copyOf(sendingMtas), List.copyOf(reporters), List.copyOf(codes), fix(domain));
+                    List.copyOf(sendingMtas), List.copyOf(reporters), List.copyOf(codes), first, last, fix(domain));
         }
 
         private String label() {
