@@ -156,8 +156,8 @@ ms = tls_read('microsoft-no-timezone.json')
 google_tls = 'google.com!example.com!1762387200!1762473599!001.json'
 write(tls / 'microsoft-no-timezone.json.gz', gz(ms))
 
-def tls_message(subject, b, attachment_type, body, filename, encoding='base64'):
-    return (headers(subject, b + '@example.com', b).replace('Content-Type: multipart/mixed;', 'TLS-Report-Domain: example.com\r\n'
+def tls_message(subject, b, attachment_type, body, filename, encoding='base64', domain='example.com'):
+    return (headers(subject, b + '@example.com', b).replace('Content-Type: multipart/mixed;', 'TLS-Report-Domain: ' + domain + '\r\n'
             'TLS-Report-Submitter: google.com\r\nContent-Type: multipart/report; report-type="tlsrpt";')
             + part(b, 'text/plain', 'This is an aggregate TLS report from google.com', encoding='7bit')
             + part(b, attachment_type, body, encoding=encoding, disposition='attachment; filename="' + filename + '"')
@@ -168,6 +168,10 @@ write(tls / 'google-tlsrpt-gzip.eml', tls_message('Report Domain: example.com Su
 # labelled gzip, but plain JSON inside (parsedmarc's MAGIC_JSON fix)
 write(tls / 'mislabelled-tlsrpt.eml', tls_message('Report Domain: example.com Submitter: microsoft.com Report-ID: <133944884956529435+example.com>',
       'BOUNDARY-tls-2', 'application/tlsrpt+gzip', b64(ms), 'report.json.gz'))
+# no policy-domain in the JSON, and an attachment name that does not give it: the TLS-Report-Domain header does
+write(tls / 'no-domain-tlsrpt.eml', tls_message('Report Domain: example.org Submitter: mail.example.net',
+      'BOUNDARY-tls-4', 'application/tlsrpt+json', b64(tls_read('mail.example.net!example.org!1762387200!1762473599.json')),
+      'report.json', domain='Example.ORG'))
 # the whole message is the report (mox accepts it)
 write(tls / 'whole-message-tlsrpt.eml', 'From: tlsrpt@mail.example.net\r\nTo: tls@example.org\r\nSubject: Report Domain: example.org\r\n'
       'Date: Fri, 07 Nov 2025 03:00:00 +0000\r\nMessage-ID: <tls-3@example.net>\r\nMIME-Version: 1.0\r\n'

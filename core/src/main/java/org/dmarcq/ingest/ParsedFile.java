@@ -147,14 +147,14 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
 
     /** One JSON document found in the input: read whole, as TLS reports are small. */
     @Override
-    public void tlsReport(InputStream json, Location where) throws IOException {
+    public void tlsReport(InputStream json, Location where, String reportDomain) throws IOException {
         byte[] content = json.readNBytes(REPAIRABLE_BYTES + 1);
         if (content.length > REPAIRABLE_BYTES) {
             put(new Problem(where, "refused: over " + (REPAIRABLE_BYTES >> 20) + " MiB of JSON, more than an SMTP TLS report holds"));
             return;
         }
         try {
-            TlsReport report = TlsReportReader.read(content, where);
+            TlsReport report = TlsReportReader.read(content, where, reportDomain);
             put(tlsStored.test(report) ? new Duplicate() : new Tls(report, where));
         } catch (ReportFormatException e) {
             put(new Problem(e.location(), e.problem()));

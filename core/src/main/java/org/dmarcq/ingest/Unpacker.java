@@ -35,8 +35,12 @@ final class Unpacker {
         /** A DMARC aggregate report (XML). */
         void report(InputStream xml, Location where) throws IOException;
 
-        /** An SMTP TLS report (JSON). */
-        void tlsReport(InputStream json, Location where) throws IOException;
+        /**
+         * An SMTP TLS report (JSON).
+         *
+         * @param reportDomain the {@code TLS-Report-Domain} header of the e-mail it came in, or null
+         */
+        void tlsReport(InputStream json, Location where, String reportDomain) throws IOException;
     }
 
     /** Receives a problem with one part of the input; the rest of the input is still read. */
@@ -51,6 +55,8 @@ final class Unpacker {
     private final boolean named;
     private int found;
     private int emailsWithoutReport;
+    /** The TLS-Report-Domain header of the e-mail being unpacked, for a TLS report that does not name its domain. */
+    private String tlsReportDomain;
 
     /**
      * @param named whether the user named this input: an e-mail without a report is then an error;
@@ -104,7 +110,7 @@ final class Unpacker {
                     return;
                 }
                 found++;
-                reports.tlsReport(in, where);
+                reports.tlsReport(in, where, tlsReportDomain);
             }
             case EMPTY -> {
                 if (!inMessage) {
@@ -205,12 +211,16 @@ final class Unpacker {
         String name = null;
         List<String> types = new ArrayList<>();
         int before = found;
+        String outerReportDomain = tlsReportDomain;
         try {
             for (EntityState state = mime.getState(); state != EntityState.T_END_OF_STREAM; state = mime.next()) {
                 if (state == EntityState.T_START_HEADER) {
                     name = null;
                 } else if (state == EntityState.T_FIELD) {
                     name = attachmentName(mime.getField(), name);
+                    if (part == 0 && mime.getField().getName().equalsIgnoreCase("TLS-Report-Domain")) {
+                        tlsReportDomain = mime.getField().getBody().strip();
+                    }
                 } else if (state == EntityState.T_BODY) {
                     part++;
                     String type = mime.getBodyDescriptor().getMimeType();
@@ -227,6 +237,8 @@ final class Unpacker {
             }
         } catch (MimeException e) {
             throw new ReportFormatException(where, "not a readable e-mail: " + e.getMessage());
+        } finally {
+            tlsReportDomain = outerReportDomain;
         }
         if (found == before) {
             if (named && where.member() == null) {

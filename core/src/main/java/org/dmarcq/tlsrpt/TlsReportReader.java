@@ -27,7 +27,8 @@ import org.dmarcq.report.ReportWarning;
 /**
  * Reads an SMTP TLS report (RFC 8460 JSON), surviving what real reporters send (see
  * ../shared/spec/tls-rpt-format.md section 7): times without a zone, {@code mx-host} as a string or
- * an array, the schema's placeholder key names, a missing policy domain (taken from the file name),
+ * an array, the schema's placeholder key names, a missing policy domain (taken from the e-mail's
+ * {@code TLS-Report-Domain} header or the file name),
  * unregistered result types, failure details that do not add up. Each is a warning; a report
  * without what identifies it (organisation, report ID, period) is an error naming the field.
  */
@@ -46,15 +47,26 @@ public final class TlsReportReader {
             .build();
 
     private final Location where;
+    private final String reportDomain;
     private final List<ReportWarning> warnings = new ArrayList<>();
 
-    private TlsReportReader(Location where) {
+    private TlsReportReader(Location where, String reportDomain) {
         this.where = where;
+        this.reportDomain = reportDomain;
     }
 
     /** Reads one report; {@code where} names the file (and member), whose name may give the policy domain. */
     public static TlsReport read(byte[] json, Location where) throws ReportFormatException {
-        return new TlsReportReader(where).read(json);
+        return read(json, where, null);
+    }
+
+    /**
+     * The same for a report that came by e-mail.
+     *
+     * @param reportDomain the e-mail's {@code TLS-Report-Domain} header, or null
+     */
+    public static TlsReport read(byte[] json, Location where, String reportDomain) throws ReportFormatException {
+        return new TlsReportReader(where, reportDomain).read(json);
     }
 
     private TlsReport read(byte[] json) throws ReportFormatException {
@@ -121,7 +133,10 @@ public final class TlsReportReader {
             warn(at + ": unknown policy-type \"" + type + "\", kept as text");
         }
         String domain = domain(text(policy, "policy-domain"));
-        if (domain == null) {
+        if (domain == null && domain(reportDomain) != null) {
+            domain = domain(reportDomain);
+            warn(at + ": no policy-domain; taken from the e-mail's TLS-Report-Domain header: " + domain);
+        } else if (domain == null) {
             domain = domainFromFileName();
             warn(at + ": no policy-domain" + (domain == null ? "" : "; taken from the file name: " + domain));
         }
