@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "ingest",
-        description = {"Read DMARC aggregate reports into the database.",
-                "Reads XML, gzip and zip files, e-mails (.eml) with reports attached, mbox files and Maildir folders,"
-                        + " told apart by their content. Folders are read recursively; - reads standard input.",
+        description = {"Read DMARC aggregate reports and SMTP TLS reports into the database.",
+                "Reads XML and JSON, gzip and zip files, e-mails (.eml) with reports attached, mbox files and Maildir"
+                        + " folders, told apart by their content. Folders are read recursively; - reads standard input.",
                 "A report already stored (same reporter, report ID, domain and period) is counted as a duplicate"
                         + " and not stored again."},
         mixinStandardHelpOptions = true,

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "senders",
-        description = {"Who sends mail as your domains: one row per source IP address.",
+        description = {"Who sends mail as your domains: one row per source IP address (or per sending system, --by system).",
                 "Messages, DMARC pass and fail (the receivers' verdicts), messages with aligned SPF and aligned DKIM"
                         + " (recomputed by dmarcq), the main failure reason, the domains seen, and when. Most failing"
                         + " messages first. Reasons are explained in docs/cli.md.",
