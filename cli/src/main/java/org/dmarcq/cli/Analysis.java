@@ -1,7 +1,5 @@
 package org.dmarcq.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.dmarcq.analysis.Naming;
 import org.dmarcq.rules.DomainNames;
 import org.dmarcq.rules.PublicSuffixList;
@@ -25,11 +23,7 @@ final class Analysis {
 
     /** @param dns where to look up reverse DNS, or null for a command that shows no names */
     static Store open(DatabaseOptions database, SuffixOptions suffixes, DnsOptions dns) {
-        Path file = database.path();
-        if (!Files.isRegularFile(file)) {
-            throw new UserException(file + ": no such database; create it with dmarcq ingest");
-        }
-        Store store = Store.open(file);
+        Store store = Store.open(database.existing());
         try {
             PublicSuffixList list = suffixes.list();
             store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);

@@ -1,5 +1,6 @@
 package org.dmarcq.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -18,5 +19,14 @@ final class DatabaseOptions {
         }
         String fromEnvironment = System.getenv(ENVIRONMENT);
         return fromEnvironment != null && !fromEnvironment.isBlank() ? Path.of(fromEnvironment) : Path.of(DEFAULT);
+    }
+
+    /** The database for a question: it must exist (only ingest creates one). */
+    Path existing() {
+        Path file = path();
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(file + ": no such database; create it with dmarcq ingest");
+        }
+        return file;
     }
 }

@@ -3,7 +3,6 @@ package org.dmarcq.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dmarcq.cli.shell.Shell;
@@ -39,10 +38,7 @@ final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path file = database.path();
-        if (!Files.isRegularFile(file)) {
-            throw new UserException(file + ": no such database; create it with dmarcq ingest");
-        }
+        Path file = database.existing();
         try (Store store = write ? Store.open(file) : Store.openReadOnly(file)) {
             if (System.console() == null) {
                 Shell shell = new Shell(store.connection(), file.toString(), !write, spec.commandLine().getOut(),

@@ -72,13 +72,9 @@ final class TlsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The database must exist; TLS questions need no domains refresh, so it opens read-only. */
+    /** TLS questions need no domains refresh, so the database opens read-only. */
     static Store open(DatabaseOptions database) {
-        Path file = database.path();
-        if (!Files.isRegularFile(file)) {
-            throw new UserException(file + ": no such database; create it with dmarcq ingest");
-        }
-        return Store.openReadOnly(file);
+        return Store.openReadOnly(database.existing());
     }
 
     private static Double rate(Double rate) {
