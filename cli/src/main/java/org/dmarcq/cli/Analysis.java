@@ -1,6 +1,5 @@
 package org.dmarcq.cli;
 
-import org.dmarcq.analysis.Naming;
 import org.dmarcq.rules.DomainNames;
 import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.store.Store;
@@ -11,11 +10,6 @@ import org.dmarcq.store.Store;
  */
 final class Analysis {
     private Analysis() {}
-
-    /** How the command names and groups sources; the inventory is read before the database is opened. */
-    static Naming naming(DatabaseOptions database, SuffixOptions suffixes, ServicesOptions services, InventoryOptions inventory) {
-        return new Naming(services.map(), inventory.load(database.path()), suffixes.list());
-    }
 
     static Store open(DatabaseOptions database, SuffixOptions suffixes) {
         return open(database, suffixes, null);

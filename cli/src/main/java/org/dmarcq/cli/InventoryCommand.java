@@ -30,17 +30,13 @@ final class InventoryCommand implements Runnable {
             footer = {"", "Examples:", "  dmarcq inventory suggest > dmarcq-inventory.yaml   the first draft; then edit it",
                     "  dmarcq inventory suggest > new.yaml                later: only what is new, to review and add"})
     static final class Suggest implements Callable<Integer> {
-        @Mixin DatabaseOptions database;
-        @Mixin SuffixOptions suffixes;
-        @Mixin DnsOptions dns;
-        @Mixin InventoryOptions inventory;
-        @Mixin ServicesOptions services;
+        @Mixin NamingOptions namingOptions;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
-            var naming = Analysis.naming(database, suffixes, services, inventory);
-            try (Store store = Analysis.open(database, suffixes, dns)) {
+            var naming = namingOptions.naming();
+            try (Store store = namingOptions.open()) {
                 var systems = SendingSystems.list(store, Scope.all(), naming);
                 spec.commandLine().getOut().print(InventoryDraft.yaml(systems));
                 spec.commandLine().getOut().flush();

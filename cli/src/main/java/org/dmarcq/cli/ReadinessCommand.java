@@ -34,13 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  dmarcq readiness --domain example.com",
                 "  dmarcq readiness --since 2026-10-01 --min-pass-rate 99 --format json"})
 final class ReadinessCommand implements Callable<Integer> {
-    @Mixin DatabaseOptions database;
+    @Mixin NamingOptions namingOptions;
     @Mixin ScopeOptions scope;
     @Mixin OutputOptions output;
-    @Mixin SuffixOptions suffixes;
-    @Mixin DnsOptions dns;
-    @Mixin InventoryOptions inventory;
-    @Mixin ServicesOptions services;
 
     @Option(names = "--min-days", paramLabel = "N", defaultValue = "14", description = "Days of reports needed (default: ${DEFAULT-VALUE}).")
     int minDays;
@@ -66,8 +62,8 @@ final class ReadinessCommand implements Callable<Integer> {
         }
         Readiness.Thresholds thresholds = new Readiness.Thresholds(minDays, minReporters, minPassRate / 100, maxForwarded / 100);
         List<Readiness> results;
-        Naming naming = Analysis.naming(database, suffixes, services, inventory);
-        try (Store store = Analysis.open(database, suffixes, dns)) {
+        Naming naming = namingOptions.naming();
+        try (Store store = namingOptions.open()) {
             results = ReadinessCheck.run(store, scope.toScope(), thresholds, naming);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -171,10 +167,7 @@ final class ReadinessCommand implements Callable<Integer> {
             for (AffectedSender s : r.toFix()) {
                 Map<String, Object> x = new LinkedHashMap<>();
                 x.put("source_ip", s.sourceIp());
-                x.put("system", s.system());
-                x.put("ptr", s.names().ptr());
-                x.put("sending_system", s.names().sendingSystem());
-                x.put("inventory", s.names().inventory());
+                WhatIfCommand.putNames(x, s.names());
                 x.put("failing_messages", s.failingMessages());
                 x.put("reason", s.reason());
                 x.put("fix", s.fix());

@@ -34,13 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  dmarcq senders --format json > senders.json",
                 "  dmarcq senders --offline             no DNS lookups: names from earlier runs only"})
 final class SendersCommand implements Callable<Integer> {
-    @Mixin DatabaseOptions database;
+    @Mixin NamingOptions namingOptions;
     @Mixin ScopeOptions scope;
     @Mixin OutputOptions output;
-    @Mixin SuffixOptions suffixes;
-    @Mixin DnsOptions dns;
-    @Mixin InventoryOptions inventory;
-    @Mixin ServicesOptions services;
 
     enum By { IP, SYSTEM }
 
@@ -57,8 +53,8 @@ final class SendersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Sender> senders;
-        Naming naming = Analysis.naming(database, suffixes, services, inventory);
-        try (Store store = Analysis.open(database, suffixes, dns)) {
+        Naming naming = namingOptions.naming();
+        try (Store store = namingOptions.open()) {
             senders = Senders.list(store, scope.toScope(), failing, naming);
         }
         if (by == By.SYSTEM) {

@@ -29,13 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  dmarcq unknown --domain example.com",
                 "  dmarcq unknown --new-since 2026-11-01 --fail-if-any      new senders since a date, for cron"})
 final class UnknownCommand implements Callable<Integer> {
-    @Mixin DatabaseOptions database;
+    @Mixin NamingOptions namingOptions;
     @Mixin ScopeOptions scope;
     @Mixin OutputOptions output;
-    @Mixin SuffixOptions suffixes;
-    @Mixin DnsOptions dns;
-    @Mixin InventoryOptions inventory;
-    @Mixin ServicesOptions services;
 
     @Option(names = "--new-since", paramLabel = "DATE", converter = ScopeOptions.Dates.class,
             description = "Only systems first seen (in all the reports) on or after this UTC day.")
@@ -48,12 +44,12 @@ final class UnknownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Naming naming = Analysis.naming(database, suffixes, services, inventory);
+        Naming naming = namingOptions.naming();
         Scope asked = scope.toScope();
         // First seen is over all reports: a system seen long ago is not new because --since starts later.
         Scope searched = newSince == null ? asked : new Scope(asked.domain(), null, asked.until());
         List<SendingSystem> systems;
-        try (Store store = Analysis.open(database, suffixes, dns)) {
+        try (Store store = namingOptions.open()) {
             systems = SendingSystems.list(store, searched, naming);
         }
         List<SendingSystem> unknown = new ArrayList<>();
@@ -65,7 +61,7 @@ final class UnknownCommand implements Callable<Integer> {
         }
         SystemRows.print(unknown, false, output.format, spec.commandLine().getOut());
         if (naming.inventory().entries().isEmpty() && output.format == Format.TABLE) {
-            spec.commandLine().getErr().println("note: no inventory (" + inventory.path(database.path())
+            spec.commandLine().getErr().println("note: no inventory (" + namingOptions.inventoryPath()
                     + "), so every system is unknown; draft one with: dmarcq inventory suggest");
         }
         return failIfAny && !unknown.isEmpty() ? Main.FAILED : 0;

@@ -38,13 +38,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class WhatIfCommand implements Callable<Integer> {
     enum Policy { QUARANTINE, REJECT }
 
-    @Mixin DatabaseOptions database;
+    @Mixin NamingOptions namingOptions;
     @Mixin ScopeOptions scope;
     @Mixin OutputOptions output;
-    @Mixin SuffixOptions suffixes;
-    @Mixin DnsOptions dns;
-    @Mixin InventoryOptions inventory;
-    @Mixin ServicesOptions services;
 
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "The policy to try: quarantine or reject.")
     Policy policy;
@@ -79,8 +75,8 @@ final class WhatIfCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         WhatIfResult result;
-        Naming naming = Analysis.naming(database, suffixes, services, inventory);
-        try (Store store = Analysis.open(database, suffixes, dns)) {
+        Naming naming = namingOptions.naming();
+        try (Store store = namingOptions.open()) {
             result = WhatIf.run(store, scope.toScope(), proposal, WhatIf.Thresholds.defaults(), naming);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -171,6 +167,14 @@ final class WhatIfCommand implements Callable<Integer> {
         return parts.isEmpty() ? "" : " [" + String.join("; ", parts) + "]";
     }
 
+    /** The fields that say what a sender is called, in {@code whatif} and {@code readiness} JSON. */
+    static void putNames(Map<String, Object> m, AffectedSender.Names names) {
+        m.put("system", names.service());
+        m.put("ptr", names.ptr());
+        m.put("sending_system", names.sendingSystem());
+        m.put("inventory", names.inventory());
+    }
+
     private static String perDay(Map<java.time.LocalDate, Double> days) {
         StringBuilder sb = new StringBuilder();
         days.forEach((day, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(day.toString().substring(5)).append(": ")
@@ -222,10 +226,7 @@ final class WhatIfCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("policy_domain", s.policyDomain());
             m.put("source_ip", s.sourceIp());
-            m.put("system", s.system());
-            m.put("ptr", s.names().ptr());
-            m.put("sending_system", s.names().sendingSystem());
-            m.put("inventory", s.names().inventory());
+            putNames(m, s.names());
             m.put("class", s.senderClass().word());
             m.put("messages", round(s.messages()));
             m.put("quarantined", round(s.quarantined()));

@@ -1,0 +1,32 @@
+package org.dmarcq.cli;
+
+import java.nio.file.Path;
+import org.dmarcq.analysis.Naming;
+import org.dmarcq.store.Store;
+import picocli.CommandLine.Mixin;
+
+/**
+ * The options of the commands that name the addresses they show: the database, the suffix list,
+ * reverse DNS ({@code --offline}, {@code --dns}), the inventory and the service map.
+ */
+final class NamingOptions {
+    @Mixin DatabaseOptions database;
+    @Mixin SuffixOptions suffixes;
+    @Mixin DnsOptions dns;
+    @Mixin InventoryOptions inventory;
+    @Mixin ServicesOptions services;
+
+    /** How sources are named and grouped; the inventory is read before the database is opened. */
+    Naming naming() {
+        return new Naming(services.map(), inventory.load(database.path()), suffixes.list());
+    }
+
+    /** The database, with its domains table current and reverse DNS looked up (unless --offline). */
+    Store open() {
+        return Analysis.open(database, suffixes, dns);
+    }
+
+    Path inventoryPath() {
+        return inventory.path(database.path());
+    }
+}
