@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 /**
  * Expands what the user named into files: folders recursively, in name order, skipping hidden
  * entries; a Maildir (a folder with {@code cur} and {@code new}) contributes only its delivered
- * messages, not {@code tmp} or the mail server's index files.
+ * messages, not {@code tmp} or the mail server's index files. A symbolic link that leads back to a
+ * folder being read is a loop: reported once, not followed.
  */
 final class Inputs {
     /**
@@ -30,7 +31,7 @@ final class Inputs {
             }
             Path path = Path.of(name);
             if (Files.isDirectory(path)) {
-                folder(path, name, inputs);
+                folder(path, name, inputs, new java.util.HashSet<>());
             } else if (Files.isRegularFile(path)) {
                 inputs.add(new Input(name, path, Files.isReadable(path) ? null : "cannot read the file: permission denied", true));
             } else {
@@ -40,7 +41,19 @@ final class Inputs {
         return inputs;
     }
 
-    private static void folder(Path dir, String name, List<Input> inputs) {
+    private static void folder(Path dir, String name, List<Input> inputs, java.util.Set<Path> ancestors) {
+        Path real;
+        try {
+            real = dir.toRealPath();
+        } catch (IOException e) {
+            inputs.add(new Input(name, null, "cannot read the folder: " + e.getMessage(), true));
+            return;
+        }
+        if (!ancestors.add(real)) {
+            inputs.add(new Input(name, null, "a symbolic link loop: it leads back to " + real + ", which is being read; not"
+                    + " read again", true));
+            return;
+        }
         boolean maildir = Files.isDirectory(dir.resolve("cur")) && Files.isDirectory(dir.resolve("new"));
         List<Path> children;
         try (Stream<Path> list = Files.list(dir)) {
@@ -56,12 +69,15 @@ final class Inputs {
             if (Files.isDirectory(child)) {
                 boolean maildirFolder = maildir && (file.equals("cur") || file.equals("new") || file.startsWith("."));
                 if ((!hidden || maildirFolder) && !(maildir && file.equals("tmp"))) {
-                    folder(child, childName, inputs);
+                    folder(child, childName, inputs, ancestors);
                 }
             } else if (!hidden && !maildir && !isDatabase(file) && Files.isRegularFile(child)) {
                 inputs.add(new Input(childName, child, null, false));
+            } else if (!hidden && !maildir && Files.isSymbolicLink(child) && !Files.exists(child)) {
+                inputs.add(new Input(childName, null, "a symbolic link to nothing (or a loop of links)", false));
             }
         }
+        ancestors.remove(real);
     }
 
     /** dmarcq's own database, when someone ingests the folder it lives in. */

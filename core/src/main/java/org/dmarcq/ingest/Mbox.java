@@ -1,23 +1,34 @@
 package org.dmarcq.ingest;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
- * Splits an mbox file into its messages as streams, one at a time, without holding a message in
- * memory. A message starts at a line beginning "From " that follows an empty line (or the start
- * of the file). Quoted ">From " lines are unquoted (mboxrd).
+ * Splits an mbox file into its messages as streams, one at a time, without holding a message (or
+ * a line of one) in memory: lines are read in chunks of at most {@link #CHUNK} bytes.
+ *
+ * <p>A message starts at a line beginning "From " that follows an empty line (or starts the file)
+ * and is followed by a header field: in the mboxo format, "From " lines inside bodies are not
+ * quoted, and one that is not followed by a header is body text, not a new message. Quoted
+ * {@code >From } lines lose one {@code >} (mboxrd).
  */
 final class Mbox {
+    /** Longest piece of a line held at once; longer lines are passed on in pieces. */
+    static final int CHUNK = 64 * 1024;
+    /** How far ahead the line after a "From " line is looked at, to tell a separator from body text. */
+    private static final int PEEK = 1024;
+
     private final BufferedInputStream in;
     private boolean started;
     private boolean eof;
+    /** The last piece read did not end its line: the next piece continues it. */
+    private boolean midLine;
     private Message current;
 
     Mbox(InputStream in) {
-        this.in = new BufferedInputStream(in, 64 * 1024);
+        this.in = new BufferedInputStream(in, CHUNK + PEEK);
     }
 
     /** The next message, or null after the last. Any unread rest of the previous message is skipped. */
@@ -28,10 +39,10 @@ final class Mbox {
         }
         if (!started) {
             started = true;
-            byte[] fromLine = readLine();
-            if (fromLine == null) {
-                return null;
+            if (readPiece() == null) {
+                return null; // the file's first line is the first message's "From " line
             }
+            skipRestOfLine();
         } else if (eof) {
             return null;
         }
@@ -39,23 +50,35 @@ final class Mbox {
         return current;
     }
 
-    private byte[] readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+    /** The next piece of a line: the whole line with its end when it is short, else up to {@link #CHUNK} bytes. */
+    private byte[] readPiece() throws IOException {
+        byte[] piece = new byte[Math.min(CHUNK, 256)];
+        int n = 0;
         int b;
         while ((b = in.read()) >= 0) {
-            line.write(b);
-            if (b == '\n') {
+            if (n == piece.length) {
+                piece = Arrays.copyOf(piece, Math.min(CHUNK, piece.length * 2));
+            }
+            piece[n++] = (byte) b;
+            if (b == '\n' || n == CHUNK) {
                 break;
             }
         }
-        if (b < 0 && line.size() == 0) {
+        if (n == 0) {
             eof = true;
             return null;
         }
         if (b < 0) {
             eof = true;
         }
-        return line.toByteArray();
+        midLine = b != '\n' && b >= 0;
+        return Arrays.copyOf(piece, n);
+    }
+
+    private void skipRestOfLine() throws IOException {
+        while (midLine && readPiece() != null) {
+            // the rest of a long "From " line
+        }
     }
 
     private static boolean isBlank(byte[] line) {
@@ -65,6 +88,25 @@ final class Mbox {
     private static boolean startsWithFrom(byte[] line, int offset) {
         return line.length >= offset + 5 && line[offset] == 'F' && line[offset + 1] == 'r' && line[offset + 2] == 'o'
                 && line[offset + 3] == 'm' && line[offset + 4] == ' ';
+    }
+
+    /** Whether the line the stream is at looks like a header field ({@code Name: value}), without consuming it. */
+    private boolean headerFollows() throws IOException {
+        in.mark(PEEK);
+        try {
+            int length = 0;
+            for (int b; length < PEEK && (b = in.read()) >= 0; length++) {
+                if (b == ':') {
+                    return length > 0;
+                }
+                if (b <= ' ' || b >= 127) {
+                    return false; // header names are printable ASCII without blanks
+                }
+            }
+            return false;
+        } finally {
+            in.reset();
+        }
     }
 
     /** One message: its lines up to the next "From " separator line. */
@@ -110,37 +152,47 @@ final class Mbox {
             return n == 0 ? -1 : n;
         }
 
+        /** Moves to the next piece of the message; false at its end. */
         private boolean advance() throws IOException {
             if (done) {
                 return false;
             }
-            if (held != null) {
-                byte[] next = readLine();
-                if (next == null || startsWithFrom(next, 0)) {
-                    done = true; // the blank line belonged to the separator
-                    return false;
-                }
-                line = held;
-                held = next;
-                position = 0;
-                if (!isBlank(held)) {
-                    line = concat(line, unquote(held));
-                    held = null;
-                }
-                return true;
-            }
-            byte[] next = readLine();
+            boolean lineStart = !midLine;
+            byte[] next = readPiece();
             if (next == null) {
                 done = true;
                 return false;
             }
-            if (isBlank(next)) {
+            if (!lineStart) {
+                line = next; // the rest of a long line: never a separator
+            } else if (held != null) {
+                if (startsWithFrom(next, 0) && headerFollowsLine()) {
+                    done = true; // the blank line belonged to the separator
+                    return false;
+                }
+                line = held;
+                held = null;
+                if (isBlank(next) && !midLine) {
+                    held = next;
+                } else {
+                    line = concat(line, unquote(next));
+                }
+            } else if (isBlank(next) && !midLine) {
                 held = next;
                 return advance();
+            } else {
+                line = unquote(next);
             }
-            line = unquote(next);
             position = 0;
             return true;
+        }
+
+        /** After a "From " piece: whether a header field starts the next line (a long "From " line is skipped first). */
+        private boolean headerFollowsLine() throws IOException {
+            if (midLine) {
+                return false; // a "From " line longer than a chunk is no separator
+            }
+            return headerFollows();
         }
 
         private byte[] unquote(byte[] l) {
@@ -149,16 +201,13 @@ final class Mbox {
                 quotes++;
             }
             if (quotes > 0 && startsWithFrom(l, quotes)) {
-                byte[] out = new byte[l.length - 1];
-                System.arraycopy(l, 1, out, 0, out.length);
-                return out;
+                return Arrays.copyOfRange(l, 1, l.length);
             }
             return l;
         }
 
         private byte[] concat(byte[] a, byte[] b) {
-            byte[] out = new byte[a.length + b.length];
-            System.arraycopy(a, 0, out, 0, a.length);
+            byte[] out = Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, out, a.length, b.length);
             return out;
         }
