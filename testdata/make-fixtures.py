@@ -133,7 +133,7 @@ write(broken / 'unused.xml.gz', gz(b'unused'))
 write(broken / 'empty.xml', b'')
 write(broken / 'tls-report.json', b'{"organization-name":"Google Inc.","date-range":{"start-datetime":"2025-11-05T00:00:00Z"},"report-id":"x","policies":[]}')
 nested = read('yahoo.xml')
-for _ in range(8):
+for _ in range(12):
     nested = gz(nested)
 write(broken / 'nested-too-deep.xml.gz', nested)
 bomb_xml = b'<?xml version="1.0"?>\n<feedback>' + b'<x/>' * (50 << 20) + b'</feedback>'

@@ -7,7 +7,8 @@ import org.apache.commons.compress.utils.InputStreamStatistics;
 /**
  * A decompressed stream that refuses to grow past the file's byte budget, or to expand its
  * compressed input more than the allowed ratio: the defence against zip and gzip bombs. Nothing
- * is read past a limit, so a bomb costs at most the limit in CPU and no memory.
+ * is read past a limit, so a bomb costs at most the limit in CPU and no memory. Without
+ * statistics (a plain file) only the budget applies.
  */
 final class BoundedInputStream extends BlockInputStream {
     /** Bytes the whole input file may still decompress to; shared by every layer of one file. */
@@ -39,8 +40,8 @@ final class BoundedInputStream extends BlockInputStream {
             produced += n;
             budget.used += n;
             if (budget.used > budget.limit) {
-                throw new InputRefusedException("refused: decompresses to more than " + mebibytes(budget.limit)
-                        + " (the limit; raise it with --max-size)");
+                throw new InputRefusedException("refused: more than " + mebibytes(budget.limit)
+                        + (statistics == null ? "" : " decompressed") + " (the limit; raise it with --max-size)");
             }
             if (produced > IngestOptions.EXPANSION_GRACE && statistics != null) {
                 long compressed = Math.max(1, statistics.getCompressedCount());

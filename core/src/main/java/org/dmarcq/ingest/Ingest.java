@@ -84,24 +84,14 @@ public final class Ingest {
         });
         Deque<ParsedFile> reading = new ArrayDeque<>();
         try (ReportLoader loader = store.loader()) {
-            long lastCommit = System.nanoTime();
-            int next = 0;
-            for (int i = 0; i < inputs.size(); i++) {
-                // Files are read ahead on the workers and stored here, in order.
-                while (next < inputs.size() && next < i + READ_AHEAD) {
-                    ParsedFile file = new ParsedFile(inputs.get(next++), options, stdin, loader::isStored, loader::isStored);
-                    reading.add(file);
-                    pool.execute(file);
-                }
-                FileOutcome outcome = store(reading.poll(), loader);
-                totals.add(outcome);
-                if (System.nanoTime() - lastCommit >= options.commitInterval().toNanos()) {
-                    loader.commit();
-                    lastCommit = System.nanoTime();
-                }
-                listener.fileDone(outcome);
+            try {
+                storeAll(inputs, loader, pool, reading, totals);
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                // On the storing thread no input can be blamed and the JVM may not recover: keep
+                // what is stored (the report in progress was forgotten), then stop.
+                commitQuietly(loader);
+                throw e;
             }
-            loader.commit();
         } finally {
             reading.forEach(ParsedFile::cancel);
             pool.shutdownNow();
@@ -111,8 +101,40 @@ public final class Ingest {
         return totals.summary(inputs.size());
     }
 
+    /** Reads the inputs ahead on the workers and stores them here, in order, committing as it goes. */
+    private void storeAll(List<Inputs.Input> inputs, ReportLoader loader, ExecutorService pool, Deque<ParsedFile> reading,
+                          Totals totals) {
+        long lastCommit = System.nanoTime();
+        int next = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            while (next < inputs.size() && next < i + READ_AHEAD) {
+                ParsedFile file = new ParsedFile(inputs.get(next++), options, stdin, loader::isStored, loader::isStored,
+                        MemoryBudget.SHARED);
+                reading.add(file);
+                pool.execute(file);
+            }
+            FileOutcome outcome = store(reading.poll(), loader);
+            totals.add(outcome);
+            if (System.nanoTime() - lastCommit >= options.commitInterval().toNanos()) {
+                loader.commit();
+                lastCommit = System.nanoTime();
+            }
+            listener.fileDone(outcome);
+        }
+        loader.commit();
+    }
+
+    private static void commitQuietly(ReportLoader loader) {
+        try {
+            loader.commit();
+        } catch (RuntimeException | Error ignored) {
+            // what was committed before stays; the failure that stopped us is the one to report
+        }
+    }
+
     /** Stores what a worker read from one file, as it comes. */
     private static FileOutcome store(ParsedFile file, ReportLoader loader) {
+        file.storing();
         String name = file.input().name();
         List<IngestProblem> problems = new ArrayList<>();
         List<ReportWarning> warnings = new ArrayList<>();
@@ -171,18 +193,25 @@ public final class Ingest {
                 } else if (item instanceof ParsedFile.Duplicate) {
                     duplicates++;
                 } else if (item instanceof ParsedFile.Problem p) {
-                    problems.add(new IngestProblem(name, p.where().toString(), p.message()));
-                } else if (item instanceof ParsedFile.Crash crash) {
-                    throw crash.error();
+                    problems.add(new IngestProblem(name, p.where().toString(), p.message(), p.cause()));
                 } else if (item instanceof ParsedFile.Done done) {
                     emailsWithoutReport = done.emailsWithoutReport();
+                    break;
+                } else if (item instanceof ParsedFile.Lost) {
+                    if (storing) {
+                        loader.abortReport();
+                        storing = false;
+                    }
+                    problems.add(new IngestProblem(name, name, "reading it stopped unexpectedly (out of memory?); the rest of it"
+                            + " was not read", null));
+                    emailsWithoutReport = 0;
                     break;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading " + name, e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (storing) {
                 loader.abortReport();
             }

@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param maxBytes most bytes one input file may decompress to, all its members together
  * @param maxExpansion most times a compressed stream may expand its size, checked once it has
  *     produced {@link #EXPANSION_GRACE} bytes (zip and gzip bombs expand about 1000 times)
- * @param maxDepth most containers nested in each other (a zip in an e-mail in an mbox is 3)
+ * @param maxDepth most containers nested in each other, MIME multiparts and attached messages
+ *     counted as containers (a zip attached to a plain report e-mail in an mbox is 4)
  * @param maxMembers most members one archive may hold
  * @param commitInterval how often finished reports are committed: what an interrupted ingest can
  *     lose, and has to read again
@@ -26,9 +27,9 @@ public record IngestOptions(long maxBytes, long maxExpansion, int maxDepth, int 
         }
     }
 
-    /** 1 GiB per file, 500-fold expansion, 6 levels of nesting, 10,000 members per archive, commits every 5 s. */
+    /** 1 GiB per file, 500-fold expansion, 10 levels of nesting, 10,000 members per archive, commits every 5 s. */
     public static IngestOptions defaults() {
-        return new IngestOptions(1L << 30, 500, 6, 10_000, Duration.ofSeconds(5));
+        return new IngestOptions(1L << 30, 500, 10, 10_000, Duration.ofSeconds(5));
     }
 
     public IngestOptions withMaxBytes(long bytes) {

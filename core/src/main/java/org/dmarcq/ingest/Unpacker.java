@@ -11,6 +11,8 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.io.MaxHeaderLimitException;
+import org.apache.james.mime4j.io.MaxLineLimitException;
 import org.apache.james.mime4j.stream.EntityState;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
@@ -45,8 +47,14 @@ final class Unpacker {
 
     /** Receives a problem with one part of the input; the rest of the input is still read. */
     interface ProblemSink {
-        void problem(Location where, String message);
+        /** @param cause the failure behind it, when it was not plain bad input (for --debug); else null */
+        void problem(Location where, String message, Throwable cause);
     }
+
+    /** Lines of an e-mail header, and its fields, at most: a hostile message cannot make one huge. */
+    static final int MAX_HEADER_LINE = 100_000;
+    static final int MAX_HEADER_FIELD = 1_000_000;
+    static final int MAX_HEADER_FIELDS = 10_000;
 
     private final IngestOptions options;
     private final ReportSink reports;
@@ -72,7 +80,10 @@ final class Unpacker {
 
     /** Unpacks one top-level input. A failure of the whole input is thrown; of a member, sent to the problem sink. */
     void unpack(InputStream in, Location where) throws IOException, ReportFormatException {
-        unpack(in, where, 0, false);
+        // The file itself may be no larger than what it may decompress to (--max-size).
+        InputStream bounded = new BoundedInputStream(new NonClosing(in), null, new BoundedInputStream.Budget(options.maxBytes()),
+                options);
+        unpack(new Guarded(bounded, where, "file"), where, 0, false);
         if (found == 0 && emailsWithoutReport == 0) {
             throw new ReportFormatException(where, "no DMARC or SMTP TLS report found in it");
         }
@@ -126,6 +137,38 @@ final class Unpacker {
         }
     }
 
+    /**
+     * Unpacks one member of a container (a zip member, an mbox message, an e-mail part): whatever
+     * goes wrong in it is one problem, and the container goes on with the next member. Damaged or
+     * refused container data is thrown: the rest of the container cannot be trusted.
+     */
+    private void member(InputStream in, Location at, int depth, boolean inMessage) throws IOException {
+        try {
+            unpack(in, at, depth, inMessage);
+        } catch (ReportFormatException e) {
+            found++;
+            problems.problem(e.location(), e.problem(), null);
+        } catch (ParsedFile.Cancelled e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            found++;
+            problems.problem(at, failure(e), e);
+        }
+    }
+
+    /** A failure that is not plain bad input, as a user should read it. */
+    static String failure(Throwable e) {
+        if (e instanceof StackOverflowError) {
+            return "refused: nested too deeply to read";
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "refused: reading it needs more memory than dmarcq may use (raise -Xmx in DMARCQ_JAVA_OPTS)";
+        }
+        String message = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+        return "cannot read it: dmarcq failed on this input (" + e.getClass().getSimpleName() + message
+                + "); run with --debug for details, and please report it";
+    }
+
     private static boolean looksLikeTlsReport(byte[] head) {
         String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
         return text.contains("\"policies\"") || text.contains("\"report-id\"") || text.contains("\"organization-name\"");
@@ -166,16 +209,20 @@ final class Unpacker {
             Location member = where.member() == null ? Location.of(where.file(), entry.getName())
                     : Location.of(where.file(), where.member() + "!" + entry.getName());
             if (!zip.canReadEntryData(entry)) {
-                problems.problem(member, "cannot read this zip member (" + entry.getMethod() + " compression or encryption)");
+                problems.problem(member, "cannot read this zip member (" + entry.getMethod() + " compression or encryption)", null);
                 found++;
                 continue;
             }
             BoundedInputStream bounded = new BoundedInputStream(zip, zip, budget, options);
+            InputStream checked = new CrcCheckedInputStream(new NonClosing(bounded), entry, member);
             try {
-                unpack(new Guarded(new NonClosing(bounded), member, "zip"), member, depth + 1, false);
-            } catch (ReportFormatException e) {
-                found++;
-                problems.problem(e.location(), e.problem());
+                member(new Guarded(checked, member, "zip"), member, depth + 1, false);
+            } catch (CorruptInputException e) {
+                if (!e.checksum()) {
+                    throw e;
+                }
+                found++; // the member's bytes are wrong, the archive's structure is not: go on
+                problems.problem(e.location(), e.getMessage(), null);
             }
         }
     }
@@ -191,16 +238,21 @@ final class Unpacker {
                 email(message, at, depth + 1);
             } catch (ReportFormatException e) {
                 found++;
-                problems.problem(e.location(), e.problem());
+                problems.problem(e.location(), e.problem(), null);
+            } catch (ParsedFile.Cancelled e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                found++;
+                problems.problem(at, failure(e), e);
             }
         }
     }
 
     private void email(InputStream in, Location where, int depth) throws IOException, ReportFormatException {
         MimeConfig config = MimeConfig.custom()
-                .setMaxLineLen(-1)
-                .setMaxHeaderLen(-1)
-                .setMaxHeaderCount(-1)
+                .setMaxLineLen(MAX_HEADER_LINE)
+                .setMaxHeaderLen(MAX_HEADER_FIELD)
+                .setMaxHeaderCount(MAX_HEADER_FIELDS)
                 .setMaxContentLen(-1)
                 .setStrictParsing(false)
                 .build();
@@ -208,35 +260,64 @@ final class Unpacker {
         mime.setRecursionMode(RecursionMode.M_RECURSE);
         mime.parse(in);
         int part = 0;
+        int nesting = 0; // messages and multiparts open around the current part: containers too
         String name = null;
         List<String> types = new ArrayList<>();
         int before = found;
         String outerReportDomain = tlsReportDomain;
         try {
             for (EntityState state = mime.getState(); state != EntityState.T_END_OF_STREAM; state = mime.next()) {
-                if (state == EntityState.T_START_HEADER) {
-                    name = null;
-                } else if (state == EntityState.T_FIELD) {
-                    name = attachmentName(mime.getField(), name);
-                    if (part == 0 && mime.getField().getName().equalsIgnoreCase("TLS-Report-Domain")) {
-                        tlsReportDomain = mime.getField().getBody().strip();
+                switch (state) {
+                    case T_START_MESSAGE, T_START_MULTIPART -> {
+                        if (depth + ++nesting > options.maxDepth()) {
+                            // refused before going deeper: each level wraps the stream once more
+                            throw new ReportFormatException(where, "refused: containers nested more than " + options.maxDepth()
+                                    + " deep (MIME parts count as containers)");
+                        }
                     }
-                } else if (state == EntityState.T_BODY) {
-                    part++;
-                    String type = mime.getBodyDescriptor().getMimeType();
-                    types.add(type);
-                    String label = name != null ? name : "part " + part + " (" + type + ")";
-                    Location at = Location.of(where.file(), where.member() == null ? label : where.member() + "!" + label);
-                    try {
-                        unpack(new Guarded(mime.getDecodedInputStream(), at, "e-mail"), at, depth + 1, true);
-                    } catch (ReportFormatException e) {
-                        found++;
-                        problems.problem(e.location(), e.problem());
+                    case T_END_MESSAGE, T_END_MULTIPART -> nesting--;
+                    case T_START_HEADER -> name = null;
+                    case T_FIELD -> {
+                        name = attachmentName(mime.getField(), name);
+                        if (part == 0 && mime.getField().getName().equalsIgnoreCase("TLS-Report-Domain")) {
+                            tlsReportDomain = mime.getField().getBody().strip();
+                        }
+                    }
+                    case T_BODY -> {
+                        part++;
+                        String type = mime.getBodyDescriptor().getMimeType();
+                        types.add(type);
+                        String label = name != null ? name : "part " + part + " (" + type + ")";
+                        Location at = Location.of(where.file(), where.member() == null ? label : where.member() + "!" + label);
+                        int inPart = found;
+                        member(new Guarded(mime.getDecodedInputStream(), at, "e-mail"), at, depth + nesting, true);
+                        if (found == inPart && namedLikeAReport(name, type)) {
+                            found++;
+                            problems.problem(at, "no report in it, though its " + (name != null ? "name" : "type " + type)
+                                    + " says there is one", null);
+                        }
+                    }
+                    default -> {
+                        // preamble, epilogue, part boundaries
                     }
                 }
             }
+        } catch (MaxLineLimitException e) {
+            throw headerLineTooLong(where);
         } catch (MimeException e) {
-            throw new ReportFormatException(where, "not a readable e-mail: " + e.getMessage());
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            if (e.getCause() instanceof MaxLineLimitException) {
+                throw headerLineTooLong(where);
+            }
+            if (e instanceof MaxHeaderLimitException) {
+                throw new ReportFormatException(where, "refused: an e-mail header with more than " + MAX_HEADER_FIELDS
+                        + " fields (the limit)");
+            }
+            if (message.startsWith("Maximum header length")) {
+                throw new ReportFormatException(where, "refused: an e-mail header field longer than " + MAX_HEADER_FIELD
+                        + " bytes (the limit)");
+            }
+            throw new ReportFormatException(where, "not a readable e-mail: " + message);
         } finally {
             tlsReportDomain = outerReportDomain;
         }
@@ -248,6 +329,24 @@ final class Unpacker {
                 emailsWithoutReport++; // a message of a folder or mailbox, not one attached to another
             }
         }
+    }
+
+    private static ReportFormatException headerLineTooLong(Location where) {
+        return new ReportFormatException(where, "refused: an e-mail header line longer than " + MAX_HEADER_LINE
+                + " bytes (the limit)");
+    }
+
+    /** An attachment whose file name or media type says it is a report; one that holds none is then lost mail. */
+    private static boolean namedLikeAReport(String name, String type) {
+        String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".xml") || n.endsWith(".gz") || n.endsWith(".zip") || n.endsWith(".json") || n.endsWith(".tlsrpt")) {
+            return true;
+        }
+        return switch (type == null ? "" : type.toLowerCase(Locale.ROOT)) {
+            case "application/gzip", "application/x-gzip", "application/zip", "application/x-zip-compressed",
+                    "application/tlsrpt+gzip", "application/tlsrpt+json" -> true;
+            default -> false;
+        };
     }
 
     /** The file name a part carries, from Content-Disposition filename or Content-Type name. */

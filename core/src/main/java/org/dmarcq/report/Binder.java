@@ -44,12 +44,51 @@ final class Binder {
     /**
      * Binds the element the reader rests on (a START_ELEMENT) into a new {@code type}; leaves the
      * reader on the event after its end tag. Values an adapter rejects are left null and their
-     * messages given to {@code badValues}.
+     * messages given to {@code badValues}. The text of all its values together may not exceed the
+     * budget, which is reset first.
      */
-    static <T> T bind(XMLStreamReader xml, Class<T> type, Consumer<String> badValues) throws XMLStreamException {
-        T value = type.cast(SHAPES.get(type).read(xml, badValues));
+    static <T> T bind(XMLStreamReader xml, Class<T> type, Consumer<String> badValues, TextBudget budget)
+            throws XMLStreamException {
+        budget.used = 0;
+        T value = type.cast(SHAPES.get(type).read(xml, badValues, budget));
         xml.next();
         return value;
+    }
+
+    /** How many characters of text one element may bind, all its values together, and how many it did. */
+    static final class TextBudget {
+        private final int limit;
+        private int used;
+
+        TextBudget(int limit) {
+            this.limit = limit;
+        }
+
+        int limit() {
+            return limit;
+        }
+
+        /** Characters bound by the last {@link #bind}. */
+        int used() {
+            return used;
+        }
+
+        private void spend(int chars, XMLStreamReader xml) throws TooMuchText {
+            used += chars;
+            if (used > limit || used < 0) {
+                throw new TooMuchText(limit, xml.getLocation());
+            }
+        }
+    }
+
+    /** An element holds more text than its {@link TextBudget}. */
+    static final class TooMuchText extends XMLStreamException {
+        final int limit;
+
+        TooMuchText(int limit, javax.xml.stream.Location location) {
+            super("more than " + limit + " characters of text", location);
+            this.limit = limit;
+        }
     }
 
     /** How one model class maps to XML. */
@@ -75,7 +114,7 @@ final class Binder {
             }
         }
 
-        Object read(XMLStreamReader xml, Consumer<String> badValues) throws XMLStreamException {
+        Object read(XMLStreamReader xml, Consumer<String> badValues, TextBudget budget) throws XMLStreamException {
             Object target = constructor.get();
             while (true) {
                 int event = xml.next();
@@ -89,7 +128,7 @@ final class Binder {
                 if (child == null) {
                     skip(xml);
                 } else {
-                    child.read(xml, target, badValues);
+                    child.read(xml, target, badValues, budget);
                 }
             }
         }
@@ -97,10 +136,11 @@ final class Binder {
 
     /** One child element: a field, with the adapter that turns its text into a value, or a nested class. */
     private record Child(Field field, XmlAdapter<String, ?> adapter, boolean list) {
-        void read(XMLStreamReader xml, Object target, Consumer<String> badValues) throws XMLStreamException {
+        void read(XMLStreamReader xml, Object target, Consumer<String> badValues, TextBudget budget)
+                throws XMLStreamException {
             Object value;
             if (adapter != null) {
-                String text = text(xml);
+                String text = text(xml, budget);
                 try {
                     value = adapter.unmarshal(text);
                 } catch (Normalize.BadValue e) {
@@ -110,7 +150,7 @@ final class Binder {
                     throw new IllegalStateException("adapter failed on " + field, e);
                 }
             } else {
-                value = SHAPES.get(elementType()).read(xml, badValues);
+                value = SHAPES.get(elementType()).read(xml, badValues, budget);
             }
             try {
                 if (list) {
@@ -164,15 +204,21 @@ final class Binder {
         }
     }
 
-    /** The text of a simple element, any elements inside it ignored; the reader ends on its end tag. */
-    private static String text(XMLStreamReader xml) throws XMLStreamException {
+    /**
+     * The text of a simple element, any elements inside it ignored; the reader ends on its end tag.
+     * An entity reference is an error: with no DTD, only the five predefined entities exist (and
+     * the parser replaces those itself).
+     */
+    static String text(XMLStreamReader xml, TextBudget budget) throws XMLStreamException {
         String first = null;
         StringBuilder more = null;
         while (true) {
             int event = xml.next();
             switch (event) {
-                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE,
-                        XMLStreamConstants.ENTITY_REFERENCE -> {
+                case XMLStreamConstants.ENTITY_REFERENCE -> throw new XMLStreamException(
+                        "undeclared entity &" + xml.getLocalName() + ";", xml.getLocation());
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                    budget.spend(xml.getTextLength(), xml);
                     if (first == null) {
                         first = xml.getText();
                     } else {

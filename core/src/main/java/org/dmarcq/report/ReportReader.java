@@ -1,6 +1,7 @@
 package org.dmarcq.report;
 
 import com.ctc.wstx.api.WstxInputProperties;
+import com.ctc.wstx.exc.WstxLazyException;
 import com.ctc.wstx.stax.WstxInputFactory;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,6 +27,9 @@ import javax.xml.stream.XMLStreamReader;
  * odd dates, aliases), each tolerance recorded as a {@link ReportWarning}; a record that cannot be
  * stored is skipped with a warning. Hostile input is refused: no DTDs, no external entities,
  * bounded depth and text size.
+ *
+ * <p>Whatever follows the report is read too: another {@code <feedback>} is a second report
+ * ({@link #nextReport()}), anything else is ignored with a warning, never silently.
  */
 public final class ReportReader implements Closeable {
     static final String RFC9990_NAMESPACE = "urn:ietf:params:xml:ns:dmarc-2.0";
@@ -39,7 +43,8 @@ public final class ReportReader implements Closeable {
             "local_policy", "other", "policy_test_mode");
 
     private static final int MAX_DEPTH = 64;
-    private static final int MAX_TEXT = 1 << 20;
+    /** Characters of text one element may hold: a value, or all the values of a record together. */
+    static final int MAX_TEXT = 1 << 20;
     private static final XMLInputFactory FACTORY = createFactory();
     private final Location source;
     private final XmlInput input;
@@ -47,12 +52,17 @@ public final class ReportReader implements Closeable {
     private final Warnings warnings = new Warnings();
     private final List<String> badValues = new ArrayList<>();
     private final Queue<ReportRecord> early = new ArrayDeque<>();
+    private final Binder.TextBudget text = new Binder.TextBudget(MAX_TEXT);
+    /** Bytes decoded leniently before this report began: earlier reports of the same document had them. */
+    private final long malformedBefore;
     private ReportHeader header;
     private int recordCount;
     private long skipped;
     private boolean sawIdentities;
     private boolean done;
     private boolean finished;
+    /** The document goes on with another {@code <feedback>}: the reader rests on its start tag. */
+    private boolean anotherReport;
 
     private ReportReader(InputStream in, Location source) throws IOException, ReportFormatException {
         this(source, null, in);
@@ -61,11 +71,20 @@ public final class ReportReader implements Closeable {
     private ReportReader(Location source, XmlInput text, InputStream in) throws IOException, ReportFormatException {
         this.source = source;
         this.input = text != null ? text : XmlInput.open(in, source, warnings);
+        this.malformedBefore = 0;
         try {
             this.xml = FACTORY.createXMLStreamReader(input.reader());
         } catch (XMLStreamException e) {
             throw malformed(e);
         }
+    }
+
+    /** The report that follows {@code previous} in the same document; the reader rests on its root. */
+    private ReportReader(ReportReader previous) {
+        this.source = previous.source;
+        this.input = previous.input;
+        this.xml = previous.xml;
+        this.malformedBefore = input.malformedBytes();
     }
 
     /**
@@ -89,13 +108,13 @@ public final class ReportReader implements Closeable {
      * note lists for real reporters. Returns null when no repair applies. The repair is recorded as
      * a warning that quotes the original error.
      */
-    public static ReportReader openRepaired(byte[] content, Location source, ReportFormatException original)
+    public static ReportReader openRepaired(InputStream content, int length, Location source, ReportFormatException original)
             throws IOException, ReportFormatException {
         Warnings decoding = new Warnings();
-        XmlInput decoded = XmlInput.open(new java.io.ByteArrayInputStream(content), source, decoding);
+        XmlInput decoded = XmlInput.open(content, source, decoding);
         String text;
         try (java.io.Reader r = decoded.reader()) {
-            StringBuilder sb = new StringBuilder(content.length);
+            StringBuilder sb = new StringBuilder(length);
             char[] buf = new char[8192];
             for (int n; (n = r.read(buf)) > 0; ) {
                 sb.append(buf, 0, n);
@@ -123,6 +142,21 @@ public final class ReportReader implements Closeable {
         return header;
     }
 
+    /**
+     * The next report of the same document, when another {@code <feedback>} follows this one;
+     * null when none does. Call it once {@link #next()} has returned null. Closing any of the
+     * readers of a document closes them all.
+     */
+    public ReportReader nextReport() throws IOException, ReportFormatException {
+        if (!finished || !anotherReport) {
+            return null;
+        }
+        anotherReport = false;
+        ReportReader next = new ReportReader(this);
+        next.readHeader();
+        return next;
+    }
+
     /** The next record, or null at the end of the report. Skipped records are counted, not returned. */
     public ReportRecord next() throws ReportFormatException, IOException {
         while (true) {
@@ -138,6 +172,33 @@ public final class ReportReader implements Closeable {
                 return record;
             }
         }
+    }
+
+    /**
+     * Reads past the rest of this report without binding its records (a duplicate need not be
+     * read), and on to what follows it, as {@link #next()} does at the end.
+     */
+    public void skip() throws ReportFormatException, IOException {
+        early.clear();
+        try {
+            int depth = 0;
+            for (int event = xml.getEventType(); !done; ) {
+                if (event == XMLStreamConstants.START_ELEMENT) {
+                    depth++;
+                } else if (event == XMLStreamConstants.END_ELEMENT && depth-- == 0) {
+                    done = true; // resting on </feedback>, as next() leaves it
+                    break;
+                } else if (event == XMLStreamConstants.END_DOCUMENT) {
+                    throw new ReportFormatException(here(), "the document ends before </feedback>");
+                }
+                event = xml.next();
+            }
+        } catch (XMLStreamException e) {
+            throw malformed(e);
+        } catch (WstxLazyException e) {
+            throw malformed(deferred(e));
+        }
+        finish();
     }
 
     /** Warnings so far; complete once {@link #next()} returned null. */
@@ -165,7 +226,7 @@ public final class ReportReader implements Closeable {
 
     private void readHeader() throws ReportFormatException, IOException {
         try {
-            int event = xml.next();
+            int event = xml.getEventType() == XMLStreamConstants.START_ELEMENT ? XMLStreamConstants.START_ELEMENT : xml.next();
             while (event != XMLStreamConstants.START_ELEMENT) {
                 if (event == XMLStreamConstants.DTD) {
                     throw new ReportFormatException(here(), "a DOCTYPE declaration: not allowed in DMARC reports (it could"
@@ -200,7 +261,7 @@ public final class ReportReader implements Closeable {
                         case "report_metadata" -> metadata = bindFirst(metadata, ReportMetadata.class, name);
                         case "policy_published" -> policy = bindFirst(policy, PolicyPublished.class, name); // spec D8
                         case "version" -> {
-                            version = Normalize.text(xml.getElementText());
+                            version = Normalize.text(Binder.text(xml, text));
                             xml.next();
                         }
                         case "record" -> {
@@ -226,6 +287,8 @@ public final class ReportReader implements Closeable {
             }
         } catch (XMLStreamException e) {
             throw malformed(e);
+        } catch (WstxLazyException e) {
+            throw malformed(deferred(e));
         }
     }
 
@@ -257,6 +320,8 @@ public final class ReportReader implements Closeable {
             }
         } catch (XMLStreamException e) {
             throw malformed(e);
+        } catch (WstxLazyException e) {
+            throw malformed(deferred(e));
         }
     }
 
@@ -266,6 +331,7 @@ public final class ReportReader implements Closeable {
         ReportRecord record = bind(ReportRecord.class);
         record.index = index;
         record.line = at.line();
+        record.textLength = text.used();
         String problem = check(record, at);
         if (problem != null) {
             skipped++;
@@ -287,6 +353,10 @@ public final class ReportReader implements Closeable {
         }
         if (r.row.count < 0) {
             return "<count> is negative (" + r.row.count + ")";
+        }
+        String implausible = ReportBounds.countProblem(r.row.count);
+        if (implausible != null) {
+            return "<count> " + implausible;
         }
         for (String b : bad) {
             warnings.add(at, "value ignored: " + b);
@@ -390,6 +460,10 @@ public final class ReportReader implements Closeable {
         if (range.begin > range.end) {
             throw new ReportFormatException(at, "<date_range> <begin> " + range.rawBegin + " is after <end> " + range.rawEnd);
         }
+        String implausible = ReportBounds.periodProblem(range.begin(), range.end());
+        if (implausible != null) {
+            throw new ReportFormatException(at, "refused: <date_range>: " + implausible);
+        }
         if (policy.domain == null) {
             throw new ReportFormatException(at, "no <policy_published> <domain>");
         }
@@ -411,6 +485,10 @@ public final class ReportReader implements Closeable {
         }
         if (value.signum() < 0) {
             throw new ReportFormatException(at, "<date_range> <" + element + "> is negative: " + raw);
+        }
+        if (value.precision() - value.scale() > 20) {
+            // before any arithmetic: 1e999999999 would take minutes to expand
+            throw new ReportFormatException(at, "<date_range> <" + element + "> is out of range: " + raw);
         }
         if (value.compareTo(BigDecimal.valueOf(MILLISECONDS_THRESHOLD)) >= 0) {
             warnings.add(at, "<date_range> <" + element + "> " + raw + " is in milliseconds; read as seconds");
@@ -434,19 +512,50 @@ public final class ReportReader implements Closeable {
 
     /** Spec D15: bytes read leniently are a warning, never silent. */
     private void warnMalformed(XmlInput decoded) {
-        if (decoded.malformedBytes() > 0) {
-            warnings.add(source, decoded.malformedBytes() + " bytes were not valid UTF-8 and were read as windows-1252");
+        long bytes = decoded.malformedBytes() - malformedBefore;
+        if (bytes > 0) {
+            warnings.add(source, bytes + " bytes were not valid UTF-8 and were read as windows-1252");
         }
     }
 
-    private void finish() {
+    private void finish() throws ReportFormatException, IOException {
         if (finished) {
             return;
         }
+        readAfterReport();
         finished = true;
         warnMalformed(input);
         if (recordCount == 0) {
             warnings.add(source, "the report has no records");
+        }
+    }
+
+    /**
+     * Reads what follows {@code </feedback>}: comments and blanks are fine, another
+     * {@code <feedback>} is a second report, anything else is ignored with a warning. Damaged
+     * compression found on the way still fails the report: its bytes cannot be trusted.
+     */
+    private void readAfterReport() throws ReportFormatException, IOException {
+        try {
+            while (xml.hasNext()) {
+                int event = xml.next();
+                if (event == XMLStreamConstants.START_ELEMENT) {
+                    if (xml.getLocalName().equals("feedback")) {
+                        anotherReport = true;
+                    } else {
+                        warnings.add(here(), "data after </feedback> ignored: an element <" + xml.getLocalName() + ">");
+                    }
+                    return;
+                }
+                if (event == XMLStreamConstants.DTD) {
+                    warnings.add(here(), "data after </feedback> ignored: a DOCTYPE declaration");
+                    return;
+                }
+            }
+        } catch (XMLStreamException e) {
+            warnings.add(here(), "data after </feedback> ignored: " + malformed(e).problem());
+        } catch (WstxLazyException e) {
+            warnings.add(here(), "data after </feedback> ignored: " + malformed(deferred(e)).problem());
         }
     }
 
@@ -466,7 +575,7 @@ public final class ReportReader implements Closeable {
 
     private <T> T bind(Class<T> type) throws ReportFormatException, IOException {
         try {
-            return Binder.bind(xml, type, badValues::add);
+            return Binder.bind(xml, type, badValues::add, text);
         } catch (XMLStreamException e) {
             throw malformed(e);
         }
@@ -494,6 +603,9 @@ public final class ReportReader implements Closeable {
         }
         javax.xml.stream.Location l = e.getLocation();
         Location at = l == null ? source : source.at(l.getLineNumber(), l.getColumnNumber());
+        if (e instanceof Binder.TooMuchText) {
+            return new ReportFormatException(at, "refused: an element with more than " + MAX_TEXT + " characters of text", e);
+        }
         String message = e.getMessage();
         // Woodstox prefixes position information we already give in the location.
         int nl = message == null ? -1 : message.indexOf("\n at [");
@@ -510,9 +622,14 @@ public final class ReportReader implements Closeable {
             return new ReportFormatException(at, "refused: elements nested more than " + MAX_DEPTH + " deep", e);
         }
         if (message != null && message.startsWith("Text size limit")) {
-            return new ReportFormatException(at, "refused: a text of more than " + MAX_TEXT + " characters", e);
+            return new ReportFormatException(at, "refused: an element with more than " + MAX_TEXT + " characters of text", e);
         }
         return new ReportFormatException(at, "not well-formed XML: " + message, e);
+    }
+
+    /** The parser error Woodstox deferred until the text was asked for. */
+    private static XMLStreamException deferred(WstxLazyException e) {
+        return e.getCause() instanceof XMLStreamException x ? x : new XMLStreamException(e.getMessage(), e);
     }
 
     private static String blankToNull(String s) {
@@ -529,6 +646,8 @@ public final class ReportReader implements Closeable {
         f.setProperty(WstxInputProperties.P_MAX_ELEMENT_DEPTH, MAX_DEPTH);
         f.setProperty(WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT, 64);
         f.setProperty(WstxInputProperties.P_MAX_TEXT_LENGTH, MAX_TEXT);
+        // Several documents in one stream, so that a second report after the first is read, not lost.
+        f.setProperty(WstxInputProperties.P_INPUT_PARSING_MODE, WstxInputProperties.PARSING_MODE_DOCUMENTS);
         return f;
     }
 }

@@ -24,6 +24,7 @@ public final class ReportRecord {
     @XmlElement(name = "auth_results") AuthResults authResults;
     @XmlTransient int index;
     @XmlTransient int line = -1;
+    @XmlTransient int textLength;
 
     ReportRecord() {}
 
@@ -31,6 +32,8 @@ public final class ReportRecord {
     public int index() { return index; }
     /** Line of the record's start tag in the XML, or -1. */
     public int line() { return line; }
+    /** Characters of text the record's values were read from: a measure of the memory it holds. */
+    public int textLength() { return textLength; }
 
     /** Canonical text form of the sending IP address (IPv6 compressed, IPv4-mapped as IPv4). */
     public String sourceIp() { return row.sourceIp; }

@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dmarcq.report.IpAddresses;
 import org.dmarcq.report.Location;
+import org.dmarcq.report.ReportBounds;
 import org.dmarcq.report.ReportFormatException;
 import org.dmarcq.report.ReportWarning;
 
@@ -102,6 +103,10 @@ public final class TlsReportReader {
         Instant end = time(range, "end-datetime");
         if (end.isBefore(begin)) {
             throw new ReportFormatException(where, "date-range ends (" + end + ") before it starts (" + begin + ")");
+        }
+        String implausible = ReportBounds.periodProblem(begin, end);
+        if (implausible != null) {
+            throw new ReportFormatException(where, "refused: date-range: " + implausible);
         }
         List<TlsReport.Policy> policies = new ArrayList<>();
         JsonNode list = root.get("policies");
@@ -240,14 +245,24 @@ public final class TlsReportReader {
             warn(at + "." + field + " missing: counted as 0");
             return 0;
         }
-        if (value.isIntegralNumber() && value.canConvertToLong() && value.asLong() >= 0) {
-            return value.asLong();
+        if (value.isIntegralNumber() && value.bigIntegerValue().signum() >= 0) {
+            return bounded(value.bigIntegerValue(), field, at);
         }
-        if (value.isTextual() && value.asText().strip().matches("[0-9]{1,18}")) {
+        if (value.isTextual() && value.asText().strip().matches("[0-9]{1,40}")) {
             warn(at + "." + field + " is a string, \"" + value.asText() + "\": read as a number");
-            return Long.parseLong(value.asText().strip());
+            return bounded(new java.math.BigInteger(value.asText().strip()), field, at);
         }
         throw new ReportFormatException(where, at + "." + field + ": " + value + " is not a session count");
+    }
+
+    /** A count, or 0 with a warning when it is beyond belief (so that no sum can overflow). */
+    private long bounded(java.math.BigInteger count, String field, String at) {
+        String implausible = ReportBounds.countProblem(count);
+        if (implausible != null) {
+            warn(at + "." + field + " " + implausible + ": counted as 0");
+            return 0;
+        }
+        return count.longValueExact();
     }
 
     /** A string or an array of strings (the RFC's example writes mx-host as a string, erratum 6241 an array). */
