@@ -111,8 +111,12 @@ final class IngestCommand implements Callable<Integer> {
     }
 
     private void report(FileOutcome outcome, PrintWriter err) {
+        boolean debug = Main.debug(spec);
         for (IngestProblem p : outcome.problems()) {
             err.println(p);
+            if (debug && p.cause() != null) {
+                p.cause().printStackTrace(err);
+            }
         }
         if (verbose) {
             for (ReportWarning w : outcome.warnings()) {

@@ -3,6 +3,7 @@ package org.dmarcq.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.TimeZone;
+import org.dmarcq.cli.output.HumanWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,18 +48,43 @@ public final class Main implements Runnable {
         // Every time dmarcq reads or writes is UTC; never let the machine's zone creep in.
         TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        if (System.console() != null) {
+            out = HumanWriter.forTerminal(out); // standard output is a terminal: even JSON is read by a person
+        }
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int status = commandLine(out, err).execute(args);
+        int status;
+        try {
+            status = commandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            // Errors pass through picocli: one line, never a trace, and never a hang.
+            err.println("dmarcq: out of memory; what was stored before is kept. Give Java more heap, e.g."
+                    + " DMARCQ_JAVA_OPTS=-Xmx1g, and run it again");
+            status = FAILED;
+        } catch (StackOverflowError e) {
+            err.println("dmarcq: stopped: the input is nested too deeply to process; what was stored before is kept");
+            status = FAILED;
+        }
         out.flush();
         err.flush();
         System.exit(status);
     }
 
+    /** Whether {@code --debug} was given, on dmarcq or on the command. */
+    static boolean debug(CommandLine.Model.CommandSpec spec) {
+        for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
+            if (c.getParseResult() != null && c.getParseResult().matchedOptionValue("--debug", false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The command line with its writers; tests call this in-process. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setOut(out);
-        cli.setErr(err);
+        // Text from reports reaches these writers: they show control characters escaped.
+        cli.setOut(HumanWriter.of(out));
+        cli.setErr(HumanWriter.of(err));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean debug = parseResult.matchedOptionValue("--debug", false)

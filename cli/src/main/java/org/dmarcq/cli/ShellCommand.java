@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.dmarcq.cli.output.HumanWriter;
 import org.dmarcq.cli.shell.Shell;
 import org.dmarcq.store.Store;
 import org.jline.terminal.Terminal;
@@ -34,19 +35,24 @@ final class ShellCommand implements Callable<Integer> {
     @Option(names = "--write", description = "Open the database for writing, e.g. to create views of one's own.")
     boolean write;
 
+    @Option(names = "--allow-files", description = "Let statements read and write files: COPY ... TO, read_csv,"
+            + " read_parquet, glob and the like.")
+    boolean allowFiles;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         Path file = database.existing();
         try (Store store = write ? Store.open(file) : Store.openReadOnly(file)) {
+            store.lockDown(allowFiles);
             if (System.console() == null) {
                 Shell shell = new Shell(store.connection(), file.toString(), !write, spec.commandLine().getOut(),
                         spec.commandLine().getErr());
                 return shell.script(new String(System.in.readAllBytes(), StandardCharsets.UTF_8), "standard input");
             }
             try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-                PrintWriter writer = terminal.writer();
+                PrintWriter writer = HumanWriter.forTerminal(terminal.writer());
                 return new Shell(store.connection(), file.toString(), !write, writer, writer).interactive(terminal, history());
             }
         }

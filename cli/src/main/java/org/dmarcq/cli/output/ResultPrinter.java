@@ -145,7 +145,7 @@ public final class ResultPrinter {
 
         CsvSink(List<String> names) {
             try {
-                csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
+                csv = new CSVPrinter(HumanWriter.exact(out), CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
                 csv.printRecord(names);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -193,7 +193,7 @@ public final class ResultPrinter {
         JsonSink(List<String> names) {
             this.names = names;
             try {
-                g = JSON.createGenerator(new NonClosingWriter(out));
+                g = JSON.createGenerator(new NonClosingWriter(HumanWriter.exact(out)));
                 g.writeStartArray();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -231,7 +231,7 @@ public final class ResultPrinter {
 
     /** Prints one plain value (maps, lists, numbers, strings, times) as JSON on a line of its own. */
     public static void printJson(PrintWriter out, Object value) {
-        try (JsonGenerator g = JSON.createGenerator(new NonClosingWriter(out))) {
+        try (JsonGenerator g = JSON.createGenerator(new NonClosingWriter(HumanWriter.exact(out)))) {
             writeJson(g, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
