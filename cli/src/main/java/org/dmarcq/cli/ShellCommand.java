@@ -18,7 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "shell",
         description = {"An interactive SQL shell over the database: statements ended by ;, history, tab completion of"
-                + " keywords, tables, views and columns, dot commands (.help lists them). Read-only unless --write.",
+                + " keywords, tables, views and columns, dot commands (.help lists them). Read-only unless --write;"
+                + " statements can read and write no other file unless --allow-files, and can install no extension"
+                + " and change no setting.",
                 "With standard input from a file or pipe, runs the statements in it and prints the results; the first"
                         + " error stops it with exit status 1."},
         mixinStandardHelpOptions = true,

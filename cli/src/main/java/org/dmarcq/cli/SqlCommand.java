@@ -1,19 +1,21 @@
 package org.dmarcq.cli;
 
 import java.io.PrintWriter;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
 import org.dmarcq.cli.output.SqlErrors;
+import org.dmarcq.cli.shell.Shell;
 import org.dmarcq.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "sql",
         description = {"Run one SQL statement against the database and print the result.",
                 "The tables and columns are described in docs/schema.md. The database is opened read-only"
-                        + " unless --write is given."},
+                        + " unless --write is given; the statement can read and write no other file unless"
+                        + " --allow-files is given, and can install no extension and change no setting."},
         mixinStandardHelpOptions = true,
         footer = {"",
                 "Examples:",
@@ -44,14 +47,29 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "--write", description = "Open the database for writing, e.g. to create a view of one's own.")
     boolean write;
 
+    @Option(names = "--allow-files", description = "Let the statement read and write files: COPY ... TO, read_csv,"
+            + " read_parquet, glob and the like.")
+    boolean allowFiles;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Store store = write ? Store.open(database.path()) : Store.openReadOnly(database.path());
-             Statement s = store.connection().createStatement()) {
-            if (s.execute(statement)) {
+        int statements = Shell.statementCount(statement);
+        if (statements != 1) {
+            throw new ParameterException(spec.commandLine(), statements == 0 ? "no SQL statement given"
+                    : "dmarcq sql runs one statement, and this is " + statements + "; run a script with dmarcq shell < FILE");
+        }
+        try (Store store = write ? Store.open(database.path()) : Store.openReadOnly(database.path())) {
+            store.lockDown(allowFiles);
+            return run(store, out);
+        }
+    }
+
+    private int run(Store store, PrintWriter out) {
+        try (PreparedStatement s = store.connection().prepareStatement(statement)) {
+            if (s.execute()) {
                 try (ResultSet rs = s.getResultSet()) {
                     new ResultPrinter(out, TABLE_ROWS).print(rs, format);
                 }

@@ -89,6 +89,32 @@ public final class Store implements AutoCloseable {
         return connection;
     }
 
+    /**
+     * Where DuckDB would install extensions, once {@link #lockDown} has run: a path that cannot be
+     * a folder, so that an {@code INSTALL} fails before it downloads anything.
+     */
+    public static final String NO_EXTENSIONS = "/dev/null/dmarcq-installs-no-extensions";
+
+    /**
+     * Locks the connection for SQL of one's own: from here on DuckDB installs and loads no
+     * extension and changes no setting, and unless {@code allowFiles}, reads and writes no file but
+     * the database (no {@code COPY ... TO}, {@code EXPORT DATABASE}, {@code read_csv},
+     * {@code read_text}, {@code glob}, {@code ATTACH}). It cannot be undone on this connection.
+     */
+    public void lockDown(boolean allowFiles) {
+        try (Statement s = connection.createStatement()) {
+            if (allowFiles) {
+                s.execute("SET allowed_directories = ['/']");
+            }
+            s.execute("SET enable_external_access = false");
+            s.execute("SET extension_directory = '" + NO_EXTENSIONS + "'");
+            s.execute("SET allow_community_extensions = false");
+            s.execute("SET lock_configuration = true");
+        } catch (SQLException e) {
+            throw new StoreException(file + ": cannot restrict the database connection: " + firstLine(e.getMessage()), e);
+        }
+    }
+
     /** A loader for a batch of reports; see {@link ReportLoader}. */
     public ReportLoader loader() {
         if (readOnly) {

@@ -3,6 +3,7 @@ package org.dmarcq.cli.output;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.dmarcq.store.Store;
 
 /** DuckDB's error messages as a user should see them. */
 public final class SqlErrors {
@@ -26,6 +27,21 @@ public final class SqlErrors {
                 break;
             }
         }
-        return sb.toString();
+        return sb.toString() + hint(first);
+    }
+
+    /** What the user can do about a refusal of the locked-down connection ({@code Store.lockDown}). */
+    private static String hint(String message) {
+        if (message.contains(Store.NO_EXTENSIONS) || message.contains("Failed to create directory \"/dev/null\"")
+                || message.contains("Loading external extensions is disabled")) {
+            return "\n(dmarcq installs and loads no DuckDB extensions: the built-in parquet, json and icu are there already)";
+        }
+        if (message.contains("disabled by configuration")) {
+            return "\n(dmarcq sql and shell read and write only the database; --allow-files lets a statement use other files)";
+        }
+        if (message.contains("the configuration has been locked")) {
+            return "\n(dmarcq sql and shell do not change DuckDB's settings)";
+        }
+        return "";
     }
 }

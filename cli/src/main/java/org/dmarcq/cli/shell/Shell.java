@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -77,6 +78,11 @@ public final class Shell {
         this.err = err;
         this.out = console;
         this.catalog = new Catalog(connection);
+    }
+
+    /** How many SQL statements (not dot commands) the text holds. */
+    public static int statementCount(String sql) {
+        return (int) Statements.script(sql).stream().filter(s -> !s.isDotCommand()).count();
     }
 
     /** Reads and runs statements on a terminal until {@code .quit} or Ctrl-D; returns the exit status. */
@@ -178,9 +184,10 @@ public final class Shell {
 
     private Outcome sql(String text) {
         long start = System.nanoTime();
-        try (Statement s = connection.createStatement()) {
+        // Prepared, not plain: DuckDB's driver then reports the real error, not its pending-result wrapper.
+        try (PreparedStatement s = connection.prepareStatement(text)) {
             running = s;
-            boolean results = s.execute(text);
+            boolean results = s.execute();
             if (results) {
                 try (ResultSet rs = s.getResultSet()) {
                     print(rs);
