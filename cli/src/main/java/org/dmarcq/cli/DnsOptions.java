@@ -42,7 +42,10 @@ final class DnsOptions {
             try {
                 port = Integer.parseInt(host.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw new UserException("--dns '" + text + "': expected SERVER or SERVER:PORT");
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw UserException.usage("--dns '" + text + "': expected SERVER or SERVER:PORT, a port from 1 to 65535");
             }
             host = host.substring(0, colon);
         }
@@ -50,7 +53,7 @@ final class DnsOptions {
             host = host.substring(1, host.length() - 1);
         }
         if (org.dmarcq.report.IpAddresses.canonical(host) == null) {
-            throw new UserException("--dns '" + text + "': expected the server's IP address");
+            throw UserException.usage("--dns '" + text + "': expected the server's IP address");
         }
         return new InetSocketAddress(host, port);
     }

@@ -94,6 +94,11 @@ public final class Main implements Runnable {
                 e.printStackTrace(w);
             }
             w.println("dmarcq: " + message(e));
+            if (e instanceof UserException u && u.usage()) {
+                w.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+                w.flush();
+                return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+            }
             w.flush();
             return FAILED;
         });

@@ -57,8 +57,15 @@ final class ReadinessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (minPassRate < 0 || minPassRate > 100 || maxForwarded < 0 || maxForwarded > 100) {
-            throw new UserException("--min-pass-rate and --max-forwarded are percentages, 0 to 100");
+        if (!(minPassRate >= 50 && minPassRate <= 100)) {
+            // a bar below half of one's own mail passing would call a broken domain ready
+            throw UserException.usage("--min-pass-rate " + minPassRate + ": expected a percentage from 50 to 100");
+        }
+        if (!(maxForwarded >= 0 && maxForwarded <= 100)) {
+            throw UserException.usage("--max-forwarded " + maxForwarded + ": expected a percentage, 0 to 100");
+        }
+        if (minDays < 1 || minReporters < 1) {
+            throw UserException.usage("--min-days and --min-reporters: expected at least 1");
         }
         Readiness.Thresholds thresholds = new Readiness.Thresholds(minDays, minReporters, minPassRate / 100, maxForwarded / 100);
         List<Readiness> results;

@@ -25,7 +25,7 @@ final class ScopeOptions {
         try {
             return new Scope(domain == null ? null : domain.strip().toLowerCase(Locale.ROOT).replaceAll("\\.$", ""), since, until);
         } catch (IllegalArgumentException e) {
-            throw new UserException("--since/--until: " + e.getMessage());
+            throw UserException.usage("--since/--until: " + e.getMessage());
         }
     }
 

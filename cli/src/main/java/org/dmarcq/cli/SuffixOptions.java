@@ -35,6 +35,10 @@ final class SuffixOptions {
         }
         try {
             return PublicSuffixList.load(chosen);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserException("--psl " + chosen + ": no such file", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UserException("--psl " + chosen + ": cannot read the file: permission denied", e);
         } catch (IOException e) {
             throw new UserException("--psl: " + e.getMessage(), e);
         }

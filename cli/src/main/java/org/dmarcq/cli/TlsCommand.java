@@ -220,6 +220,9 @@ final class TlsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (minDays < 1) {
+                throw UserException.usage("--min-days " + minDays + ": expected at least 1");
+            }
             StsPolicy proposed = null;
             if (policy != null) {
                 try {

@@ -64,15 +64,18 @@ final class WhatIfCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (pct != null && (pct < 0 || pct > 100)) {
+            throw UserException.usage("--pct " + pct + ": expected a percentage, 0 to 100");
+        }
         Proposal proposal;
         try {
             Disposition subdomains = sp == null ? null : Disposition.of(sp);
             if (sp != null && subdomains == null) {
-                throw new UserException("--sp '" + sp + "': expected none, quarantine or reject");
+                throw UserException.usage("--sp '" + sp + "': expected none, quarantine or reject");
             }
             proposal = new Proposal(Disposition.of(policy.name()), subdomains, pct, testing, mode(adkim, "--adkim"), mode(aspf, "--aspf"));
         } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
+            throw UserException.usage(e.getMessage());
         }
         WhatIfResult result;
         Naming naming = namingOptions.naming();
@@ -96,7 +99,7 @@ final class WhatIfCommand implements Callable<Integer> {
         }
         String v = value.strip().toLowerCase(Locale.ROOT);
         if (!v.equals("s") && !v.equals("r")) {
-            throw new UserException(option + " '" + value + "': expected s (strict) or r (relaxed)");
+            throw UserException.usage(option + " '" + value + "': expected s (strict) or r (relaxed)");
         }
         return v;
     }
