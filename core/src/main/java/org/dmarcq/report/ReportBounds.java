@@ -47,7 +47,7 @@ public final class ReportBounds {
         Instant latest = LocalDate.of(nextYear + 1, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
         if (begin.isBefore(earliest) || end.isAfter(latest)) {
             return "the period " + day(begin) + " to " + day(end) + " is not a plausible report period (expected between "
-                    + EARLIEST.getYear() + " and the end of " + nextYear + ")";
+                    + EARLIEST.getYear() + " and the end of next year)";
         }
         long days = ChronoUnit.SECONDS.between(begin, end) / 86_400;
         if (days > MAX_PERIOD_DAYS) {
