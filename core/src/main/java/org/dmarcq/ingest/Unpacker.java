@@ -142,9 +142,9 @@ final class Unpacker {
      * goes wrong in it is one problem, and the container goes on with the next member. Damaged or
      * refused container data is thrown: the rest of the container cannot be trusted.
      */
-    private void member(InputStream in, Location at, int depth, boolean inMessage) throws IOException {
+    private void member(Location at, Part part) throws IOException {
         try {
-            unpack(in, at, depth, inMessage);
+            part.read();
         } catch (ReportFormatException e) {
             found++;
             problems.problem(e.location(), e.problem(), null);
@@ -154,6 +154,11 @@ final class Unpacker {
             found++;
             problems.problem(at, failure(e), e);
         }
+    }
+
+    /** Reading one member of a container. */
+    private interface Part {
+        void read() throws IOException, ReportFormatException;
     }
 
     /** A failure that is not plain bad input, as a user should read it. */
@@ -216,7 +221,7 @@ final class Unpacker {
             BoundedInputStream bounded = new BoundedInputStream(zip, zip, budget, options);
             InputStream checked = new CrcCheckedInputStream(new NonClosing(bounded), entry, member);
             try {
-                member(new Guarded(checked, member, "zip"), member, depth + 1, false);
+                member(member, () -> unpack(new Guarded(checked, member, "zip"), member, depth + 1, false));
             } catch (CorruptInputException e) {
                 if (!e.checksum()) {
                     throw e;
@@ -234,17 +239,8 @@ final class Unpacker {
             index++;
             Location at = where.member() == null ? Location.of(where.file(), "message " + index)
                     : Location.of(where.file(), where.member() + "!message " + index);
-            try {
-                email(message, at, depth + 1);
-            } catch (ReportFormatException e) {
-                found++;
-                problems.problem(e.location(), e.problem(), null);
-            } catch (ParsedFile.Cancelled e) {
-                throw e;
-            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                found++;
-                problems.problem(at, failure(e), e);
-            }
+            InputStream content = message;
+            member(at, () -> email(content, at, depth + 1));
         }
     }
 
@@ -290,7 +286,9 @@ final class Unpacker {
                         String label = name != null ? name : "part " + part + " (" + type + ")";
                         Location at = Location.of(where.file(), where.member() == null ? label : where.member() + "!" + label);
                         int inPart = found;
-                        member(new Guarded(mime.getDecodedInputStream(), at, "e-mail"), at, depth + nesting, true);
+                        InputStream body = new Guarded(mime.getDecodedInputStream(), at, "e-mail");
+                        int bodyDepth = depth + nesting;
+                        member(at, () -> unpack(body, at, bodyDepth, true));
                         if (found == inPart && namedLikeAReport(name, type)) {
                             found++;
                             problems.problem(at, "no report in it, though its " + (name != null ? "name" : "type " + type)
