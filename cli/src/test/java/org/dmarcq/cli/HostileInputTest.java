@@ -188,6 +188,23 @@ class HostileInputTest extends CommandTest {
         assertThat(child.summary().get("warnings").asInt()).as("each repair is a warning").isGreaterThanOrEqualTo(8);
     }
 
+    @Test
+    void anArchiveOfManyBadMembersPrintsTwentyLinesThenACount() throws Exception {
+        String[] members = new String[2 * 30];
+        for (int i = 0; i < 30; i++) {
+            members[2 * i] = String.format("bad-%02d.xml", i);
+            members[2 * i + 1] = "<feedback><report_metadata>";
+        }
+        Path archive = Files.write(temp.resolve("many-bad.zip"), zip(false, members));
+        assertThat(run("ingest", "--db", temp.resolve("many.duckdb").toString(), archive.toString(), "testdata/reports/google.xml"))
+                .isEqualTo(1);
+        List<String> lines = err.toString().lines().toList();
+        assertThat(lines).hasSize(21);
+        assertThat(lines.get(0)).startsWith(archive + "!bad-00.xml:");
+        assertThat(lines.get(20)).isEqualTo(archive + ": 10 more problems in this input, not shown");
+        assertThat(out.toString()).contains("reports new                   1");
+    }
+
     private void assertErrorLines(Child child) throws IOException {
         Map<String, List<String>> lines = new LinkedHashMap<>();
         for (String line : child.err.lines().toList()) {

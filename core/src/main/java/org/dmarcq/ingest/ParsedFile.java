@@ -189,7 +189,10 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
         put(new Problem(where, text, cause));
     }
 
-    /** One XML document found in the input. */
+    /**
+     * One XML document found in the input. A failure that is not bad input (a bug, the heap or stack
+     * exhausted) is contained where the document was found: by the container member, or the file.
+     */
     @Override
     public void report(InputStream xml, Location where) throws IOException {
         try (ReportBytes bytes = ReportBytes.read(xml, budget.wholeBytes(), budget, this::beingStored)) {
@@ -202,10 +205,6 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
                 }
             } catch (CorruptInputException e) {
                 problem(e.location(), e.getMessage(), null);
-            } catch (Cancelled e) {
-                throw e;
-            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                problem(where, Unpacker.failure(e), e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -227,10 +226,6 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
                 put(tlsStored.test(report) ? new Duplicate() : new Tls(report, where));
             } catch (ReportFormatException e) {
                 problem(e.location(), e.problem(), null);
-            } catch (Cancelled e) {
-                throw e;
-            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                problem(where, Unpacker.failure(e), e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
