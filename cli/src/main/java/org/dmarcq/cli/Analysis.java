@@ -19,11 +19,12 @@ final class Analysis {
     static Store open(DatabaseOptions database, SuffixOptions suffixes, DnsOptions dns) {
         Store store = Store.open(database.existing());
         try {
-            PublicSuffixList list = suffixes.list();
-            store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);
             if (dns != null) {
                 dns.refresh(store);
             }
+            // after the lookups: the reverse DNS names are grouped by their organizational domains too
+            PublicSuffixList list = suffixes.list();
+            store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);
             return store;
         } catch (RuntimeException e) {
             store.close();

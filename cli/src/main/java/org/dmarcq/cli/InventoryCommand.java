@@ -37,8 +37,8 @@ final class InventoryCommand implements Runnable {
         public Integer call() {
             var naming = namingOptions.naming();
             try (Store store = namingOptions.open()) {
-                var systems = SendingSystems.list(store, Scope.all(), naming);
-                spec.commandLine().getOut().print(InventoryDraft.yaml(systems));
+                var systems = SendingSystems.list(store, Scope.all(), namingOptions.classes(), naming);
+                spec.commandLine().getOut().print(InventoryDraft.yaml(systems, naming));
                 spec.commandLine().getOut().flush();
             }
             return 0;

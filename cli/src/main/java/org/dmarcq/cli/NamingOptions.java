@@ -1,6 +1,7 @@
 package org.dmarcq.cli;
 
 import java.nio.file.Path;
+import org.dmarcq.analysis.Classes;
 import org.dmarcq.analysis.Naming;
 import org.dmarcq.store.Store;
 import picocli.CommandLine.Mixin;
@@ -15,6 +16,7 @@ final class NamingOptions {
     @Mixin DnsOptions dns;
     @Mixin InventoryOptions inventory;
     @Mixin ServicesOptions services;
+    @Mixin ClassOptions classOptions;
 
     /** How sources are named and grouped; the inventory is read before the database is opened. */
     Naming naming() {
@@ -24,6 +26,11 @@ final class NamingOptions {
     /** The database, with its domains table current and reverse DNS looked up (unless --offline). */
     Store open() {
         return Analysis.open(database, suffixes, dns);
+    }
+
+    /** The limits of the sender classification. */
+    Classes classes() {
+        return classOptions.classes();
     }
 
     Path inventoryPath() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import org.dmarcq.analysis.AffectedSender;
+import org.dmarcq.analysis.AffectedSystem;
 import org.dmarcq.analysis.Naming;
 import org.dmarcq.analysis.Readiness;
 import org.dmarcq.analysis.ReadinessCheck;
@@ -53,6 +54,11 @@ final class ReadinessCommand implements Callable<Integer> {
             description = "For reject: most share of your mail that may come through forwarders and lists (default: ${DEFAULT-VALUE}).")
     double maxForwarded;
 
+    @Option(names = "--max-unverified", paramLabel = "PERCENT", defaultValue = "1",
+            description = "Most share of your mail that may fail from unverified systems before they must be verified"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double maxUnverified;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -64,14 +70,18 @@ final class ReadinessCommand implements Callable<Integer> {
         if (!(maxForwarded >= 0 && maxForwarded <= 100)) {
             throw UserException.usage("--max-forwarded " + maxForwarded + ": expected a percentage, 0 to 100");
         }
+        if (!(maxUnverified >= 0 && maxUnverified <= 100)) {
+            throw UserException.usage("--max-unverified " + maxUnverified + ": expected a percentage, 0 to 100");
+        }
         if (minDays < 1 || minReporters < 1) {
             throw UserException.usage("--min-days and --min-reporters: expected at least 1");
         }
-        Readiness.Thresholds thresholds = new Readiness.Thresholds(minDays, minReporters, minPassRate / 100, maxForwarded / 100);
+        Readiness.Thresholds thresholds = new Readiness.Thresholds(minDays, minReporters, minPassRate / 100, maxForwarded / 100,
+                maxUnverified / 100);
         List<Readiness> results;
         Naming naming = namingOptions.naming();
         try (Store store = namingOptions.open()) {
-            results = ReadinessCheck.run(store, scope.toScope(), thresholds, naming);
+            results = ReadinessCheck.run(store, scope.toScope(), thresholds, namingOptions.classes(), naming);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.format == Format.JSON) {
@@ -113,27 +123,43 @@ final class ReadinessCommand implements Callable<Integer> {
         if (!r.systemsToFix().isEmpty()) {
             out.println("  senders to fix before quarantine:");
             for (Readiness.SystemToFix system : r.systemsToFix()) {
-                List<String> fixes = system.senders().stream().map(AffectedSender::fix).distinct().toList();
-                if (system.senders().size() == 1 || fixes.size() == 1) {
-                    AffectedSender first = system.senders().get(0);
-                    String addresses = system.senders().size() == 1 ? first.sourceIp() + WhatIfCommand.label(first.names())
-                            : system.name() + (system.inventory() == null ? "" : " [inventory: " + system.inventory() + "]")
-                                    + " (" + String.join(", ", system.ips()) + ")";
-                    out.printf(Locale.ROOT, "    %s  %,d failing messages  %s: %s%n", addresses, system.failingMessages(),
-                            String.join(", ", system.reasons()), fixes.get(0));
-                    continue;
-                }
-                out.printf(Locale.ROOT, "    %s%s  %,d failing messages from %d addresses:%n", system.name(),
-                        system.inventory() == null ? "" : " [inventory: " + system.inventory() + "]",
-                        system.failingMessages(), system.senders().size());
-                for (AffectedSender s : system.senders()) {
-                    out.printf(Locale.ROOT, "      %s  %,d failing messages  %s: %s%n", s.sourceIp(), s.failingMessages(),
-                            s.reason(), s.fix());
-                }
+                out.printf(Locale.ROOT, "    %s%s%s  %,d failing messages  %s: %s%n", system.name(),
+                        system.inventory() == null || system.inventory().equals(system.name()) ? ""
+                                : " [inventory: " + system.inventory() + "]",
+                        ips(system.system()), system.failingMessages(), String.join(", ", system.reasons()), system.fix());
+            }
+        }
+        if (!r.systemsToVerify().isEmpty()) {
+            out.printf(Locale.ROOT, "  systems to verify (nothing ties them to you; %.1f%% of your mail fails from them):%n",
+                    100 * r.unverifiedShare());
+            for (AffectedSystem s : r.systemsToVerify()) {
+                out.printf(Locale.ROOT, "    %s%s  %,d failing messages on %d %s  %s: is it yours? then add it to the"
+                        + " inventory; if not, mark it ours: false%n", s.name(), ips(s), s.failingMessages(), s.sendingDays(),
+                        s.sendingDays() == 1 ? "day" : "days", s.reason());
+            }
+        }
+        if (r.forwardedMessages() > 0) {
+            out.printf(Locale.ROOT, "  forwarded: %,d messages through forwarders and mailing lists; quarantine does not need them"
+                    + " fixed (receivers' local policy and ARC absorb much of it), reject would bounce what they do not%n",
+                    r.forwardedMessages());
+        }
+        if (!r.receiverFailures().isEmpty()) {
+            out.println("  failing only at receivers (what they report aligns; nothing to fix at the source):");
+            for (AffectedSystem s : r.receiverFailures()) {
+                out.printf(Locale.ROOT, "    %s%s  %,d failing messages%n", s.name(), ips(s), s.failingMessages());
             }
         }
         out.println("  next step:  " + r.nextStep());
         out.println();
+    }
+
+    /** " (a, b, c)" after a system's name when it is not an address itself. */
+    private static String ips(AffectedSystem s) {
+        if (s.ips().size() == 1 && s.ips().get(0).equals(s.name())) {
+            return "";
+        }
+        List<String> shown = s.ips().subList(0, Math.min(5, s.ips().size()));
+        return " (" + String.join(", ", shown) + (s.ips().size() > 5 ? " and " + (s.ips().size() - 5) + " more" : "") + ")";
     }
 
     private static final String BARS = "▁▂▃▄▅▆▇█";
@@ -189,9 +215,17 @@ final class ReadinessCommand implements Callable<Integer> {
                 x.put("ips", s.ips());
                 x.put("failing_messages", s.failingMessages());
                 x.put("reasons", s.reasons());
+                x.put("fix", s.fix());
                 systems.add(x);
             }
             m.put("systems_to_fix", systems);
+            m.put("pass_rate_without_forwarded", r.passRateWithoutForwarded() == null ? null
+                    : Math.round(r.passRateWithoutForwarded() * 10000) / 10000.0);
+            m.put("forwarded_messages", r.forwardedMessages());
+            m.put("unverified_share", Math.round(r.unverifiedShare() * 10000) / 10000.0);
+            m.put("systems_to_verify", r.systemsToVerify().stream().map(WhatIfCommand::system).toList());
+            m.put("receiver_failures", r.receiverFailures().stream().map(WhatIfCommand::system).toList());
+            m.put("rfc7489_share", Math.round(r.rfc7489Share() * 10000) / 10000.0);
             m.put("next_step", r.nextStep());
             list.add(m);
         }

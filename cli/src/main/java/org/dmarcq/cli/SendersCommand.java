@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.dmarcq.analysis.Naming;
 import org.dmarcq.analysis.Sender;
 import org.dmarcq.analysis.Senders;
+import org.dmarcq.analysis.SendingSystem;
 import org.dmarcq.analysis.SendingSystems;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
@@ -52,36 +53,41 @@ final class SendersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Sender> senders;
         Naming naming = namingOptions.naming();
-        try (Store store = namingOptions.open()) {
-            senders = Senders.list(store, scope.toScope(), failing, naming);
-        }
         if (by == By.SYSTEM) {
-            SystemRows.print(SendingSystems.group(senders, naming), true, output.format, spec.commandLine().getOut());
+            List<SendingSystem> systems;
+            try (Store store = namingOptions.open()) {
+                systems = SendingSystems.list(store, scope.toScope(), namingOptions.classes(), naming);
+            }
+            if (failing) {
+                systems = systems.stream().filter(s -> s.dmarcFail() > 0).toList();
+            }
+            SystemRows.print(systems, true, output.format, spec.commandLine().getOut());
             return 0;
+        }
+        List<Sender> senders;
+        try (Store store = namingOptions.open()) {
+            senders = Senders.list(store, scope.toScope(), failing, namingOptions.classes(), naming);
         }
         List<Object[]> rows = new ArrayList<>();
         boolean table = output.format == Format.TABLE;
         for (Sender s : senders) {
-            String system = s.system() == null ? null : s.system().service().name();
-            String systemType = s.system() == null ? null : s.system().service().type();
             String knownAs = s.inventoryName();
             rows.add(table
-                    ? new Object[] {s.sourceIp(), system, knownAs, s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
-                            s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), day(s.firstSeen()),
-                            day(s.lastSeen())}
+                    ? new Object[] {s.sourceIp(), s.service(), knownAs, s.senderClass().label(), s.messages(), s.dmarcPass(),
+                            s.dmarcFail(), s.spfAligned(), s.dkimAligned(), s.reason(), s.headerFrom(), s.envelopeFrom(),
+                            s.dkimDomains(), s.reporters(), day(s.firstSeen()), day(s.lastSeen())}
                     : new Object[] {s.sourceIp(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
                             s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), s.firstSeen(),
-                            s.lastSeen(), s.disagreements(), system, systemType,
-                            s.system() == null ? null : s.system().evidence(), s.ptr(), knownAs, s.sendingSystem()});
+                            s.lastSeen(), s.disagreements(), s.service(), s.serviceType(), s.serviceEvidence(), s.ptr(), knownAs,
+                            s.sendingSystem(), s.senderClass().word(), SystemRows.evidence(s.evidence(), output.format)});
         }
         List<String> columns = table
-                ? List.of("source_ip", "system", "inventory", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
-                        "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen")
+                ? List.of("source_ip", "system", "inventory", "class", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned",
+                        "dkim_aligned", "reason", "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen")
                 : List.of("source_ip", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
                         "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen", "disagreements",
-                        "system", "system_type", "system_evidence", "ptr", "inventory", "sending_system");
+                        "system", "system_type", "system_evidence", "ptr", "inventory", "sending_system", "class", "evidence");
         new ResultPrinter(spec.commandLine().getOut(), Integer.MAX_VALUE).print(columns, rows, output.format);
         return 0;
     }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.dmarcq.analysis.Evidence;
 import org.dmarcq.analysis.SendingSystem;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
@@ -17,6 +18,11 @@ final class SystemRows {
         List<String> columns = new ArrayList<>(List.of("system", "type", "ips", "ptr", "messages", "dmarc_pass", "dmarc_fail",
                 "spf_aligned", "dkim_aligned", "reason", "first_seen", "last_seen", "reporters", "header_from", "dkim_domains",
                 "envelope_from"));
+        if (table) {
+            columns.add(1, "class");
+        } else {
+            columns.addAll(List.of("class", "sending_days", "evidence"));
+        }
         if (withInventory) {
             columns.add(1, "inventory");
         }
@@ -26,11 +32,30 @@ final class SystemRows {
                     s.dmarcFail(), s.spfAligned(), s.dkimAligned(), s.reason(),
                     table ? SendersCommand.day(s.firstSeen()) : s.firstSeen(), table ? SendersCommand.day(s.lastSeen()) : s.lastSeen(),
                     s.reporters(), s.headerFrom(), s.dkimDomains(), s.envelopeFrom()));
+            if (table) {
+                row.add(1, s.senderClass().label());
+            } else {
+                row.add(s.senderClass().word());
+                row.add(s.sendingDays());
+                row.add(evidence(s.evidence(), format));
+            }
             if (withInventory) {
                 row.add(1, s.inventoryName());
             }
             rows.add(row.toArray());
         }
         new ResultPrinter(out, Integer.MAX_VALUE).print(columns, rows, format);
+    }
+
+    /** Evidence as JSON objects {@code {kind, detail}}, or in CSV as {@code kind: detail} lines. */
+    static Object evidence(List<Evidence> evidence, Format format) {
+        if (format == Format.JSON) {
+            return WhatIfCommand.evidence(evidence);
+        }
+        List<String> lines = new ArrayList<>();
+        for (Evidence e : evidence) {
+            lines.add(e.kind().word() + ": " + e.detail());
+        }
+        return String.join(" | ", lines);
     }
 }

@@ -3,10 +3,14 @@ package org.dmarcq.cli;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.dmarcq.analysis.Naming;
 import org.dmarcq.analysis.Scope;
+import org.dmarcq.analysis.SenderClass;
 import org.dmarcq.analysis.SendingSystem;
 import org.dmarcq.analysis.SendingSystems;
 import org.dmarcq.cli.output.Format;
@@ -40,22 +44,33 @@ final class UnknownCommand implements Callable<Integer> {
     @Option(names = "--fail-if-any", description = "Exit with status 1 when any system is listed.")
     boolean failIfAny;
 
+    @Option(names = "--min-messages", paramLabel = "N", defaultValue = "0",
+            description = "Only systems with at least N messages in the scope (default: ${DEFAULT-VALUE}).")
+    long minMessages;
+
+    @Option(names = "--class", paramLabel = "CLASS", split = ",",
+            description = "Only systems of these classes: passing, misconfigured, unverified, forwarder, spoofing"
+                    + " (comma-separated; default: all).")
+    List<String> classes;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
+        Set<SenderClass> wanted = wanted();
         Naming naming = namingOptions.naming();
         Scope asked = scope.toScope();
         // First seen is over all reports: a system seen long ago is not new because --since starts later.
         Scope searched = newSince == null ? asked : new Scope(asked.domain(), null, asked.until());
         List<SendingSystem> systems;
         try (Store store = namingOptions.open()) {
-            systems = SendingSystems.list(store, searched, naming);
+            systems = SendingSystems.list(store, searched, namingOptions.classes(), naming);
         }
         List<SendingSystem> unknown = new ArrayList<>();
         for (SendingSystem s : systems) {
             boolean isNew = newSince == null || !s.firstSeen().isBefore(newSince.atStartOfDay().toInstant(ZoneOffset.UTC));
-            if (s.inventoryName() == null && isNew) {
+            if (s.inventoryName() == null && isNew && s.messages() >= minMessages
+                    && (wanted.isEmpty() || wanted.contains(s.senderClass()))) {
                 unknown.add(s);
             }
         }
@@ -65,5 +80,20 @@ final class UnknownCommand implements Callable<Integer> {
                     + "), so every system is unknown; draft one with: dmarcq inventory suggest");
         }
         return failIfAny && !unknown.isEmpty() ? Main.FAILED : 0;
+    }
+
+    private Set<SenderClass> wanted() {
+        if (minMessages < 0) {
+            throw UserException.usage("--min-messages " + minMessages + ": expected 0 or more");
+        }
+        Set<SenderClass> wanted = EnumSet.noneOf(SenderClass.class);
+        for (String c : classes == null ? List.<String>of() : classes) {
+            SenderClass senderClass = SenderClass.of(c.strip().toLowerCase(Locale.ROOT));
+            if (senderClass == null) {
+                throw UserException.usage("--class '" + c + "': expected passing, misconfigured, unverified, forwarder or spoofing");
+            }
+            wanted.add(senderClass);
+        }
+        return wanted;
     }
 }

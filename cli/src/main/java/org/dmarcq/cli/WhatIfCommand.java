@@ -8,7 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dmarcq.analysis.AffectedSender;
+import org.dmarcq.analysis.AffectedSystem;
 import org.dmarcq.analysis.Disposition;
+import org.dmarcq.analysis.Evidence;
 import org.dmarcq.analysis.Naming;
 import org.dmarcq.analysis.Proposal;
 import org.dmarcq.analysis.SenderClass;
@@ -24,11 +26,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "whatif",
-        description = {"Which senders a stricter policy would quarantine or reject, how much mail, why, and what to fix.",
-                "Every failing source is classed as your sender, misconfigured (will break: fix it), forwarder / mailing"
-                        + " list (collateral that receivers often absorb) or likely spoofing (what the policy is for),"
-                        + " with the evidence. Also lists what receivers actually quarantined or rejected in periods when"
-                        + " the reports show such a policy was published."},
+        description = {"Which sending systems a stricter policy would quarantine or reject, how much mail, why, and what to"
+                + " fix.",
+                "Every failing source is classed, with the evidence: your sender, misconfigured (evidence ties it to you:"
+                        + " it will break, fix it), unverified (it sends steadily, in batches or through a service, but"
+                        + " nothing ties it to you: you decide), forwarder / mailing list (collateral that receivers often"
+                        + " absorb) or likely spoofing (what the policy is for). One row per sending system; spoofing folds"
+                        + " into one line per domain (--all lists every source). Also lists what receivers actually"
+                        + " quarantined or rejected in periods when the reports show such a policy was published."},
         mixinStandardHelpOptions = true,
         footer = {"",
                 "Examples:",
@@ -51,7 +56,7 @@ final class WhatIfCommand implements Callable<Integer> {
     @Option(names = "--pct", paramLabel = "N", description = "RFC 7489 pct, 0-100 (RFC 9989 receivers ignore it).")
     Integer pct;
 
-    @Option(names = "--testing", description = "RFC 9989 t=y: receivers that follow it apply one level less.")
+    @Option(names = "--testing", description = "RFC 9989 t=y: receivers that follow it apply one level less (RFC 7489 receivers ignore it).")
     boolean testing;
 
     @Option(names = "--adkim", paramLabel = "MODE", description = "DKIM alignment to try: s (strict) or r.")
@@ -59,6 +64,9 @@ final class WhatIfCommand implements Callable<Integer> {
 
     @Option(names = "--aspf", paramLabel = "MODE", description = "SPF alignment to try: s (strict) or r.")
     String aspf;
+
+    @Option(names = "--all", description = "List every affected source in the table, one row per address, spoofing too.")
+    boolean all;
 
     @Spec CommandSpec spec;
 
@@ -79,19 +87,24 @@ final class WhatIfCommand implements Callable<Integer> {
         }
         WhatIfResult result;
         Naming naming = namingOptions.naming();
+        boolean perSource = all || output.format != Format.TABLE;
         try (Store store = namingOptions.open()) {
-            result = WhatIf.run(store, scope.toScope(), proposal, WhatIf.Thresholds.defaults(), naming);
+            result = WhatIf.run(store, scope.toScope(), proposal, namingOptions.classes(), naming, perSource);
         }
         PrintWriter out = spec.commandLine().getOut();
         switch (output.format) {
             case JSON -> json(result, out);
-            case CSV -> new ResultPrinter(out, Integer.MAX_VALUE).print(COLUMNS, rows(result, false), Format.CSV);
+            case CSV -> new ResultPrinter(out, Integer.MAX_VALUE).print(SENDER_COLUMNS, senderRows(result, false), Format.CSV);
             case TABLE -> table(result, out);
         }
         return 0;
     }
 
-    private static final List<String> COLUMNS = List.of("policy_domain", "source_ip", "system", "inventory", "class", "messages", "per_day", "reason", "fix");
+    /** The columns of {@code --format csv} (a contract: docs/cli.md) and of the table with {@code --all}. */
+    private static final List<String> SENDER_COLUMNS = List.of("policy_domain", "source_ip", "system", "inventory", "class",
+            "messages", "per_day", "reason", "fix");
+    private static final List<String> SYSTEM_COLUMNS = List.of("policy_domain", "system", "class", "addresses", "days",
+            "per_sending_day", "messages", "reason");
 
     private static String mode(String value, String option) {
         if (value == null) {
@@ -104,12 +117,13 @@ final class WhatIfCommand implements Callable<Integer> {
         return v;
     }
 
-    private static List<Object[]> rows(WhatIfResult result, boolean table) {
+    private static List<Object[]> senderRows(WhatIfResult result, boolean table) {
         List<Object[]> rows = new ArrayList<>();
         for (AffectedSender s : result.senders()) {
             double perDay = s.days() == 0 ? 0 : s.messages() / s.days();
-            rows.add(new Object[] {s.policyDomain(), s.sourceIp(), s.system(), s.names().inventory(), table ? s.senderClass().label() : s.senderClass().word(),
-                    Math.round(s.messages()), Math.round(perDay * 10) / 10.0, s.reason(), s.fix()});
+            rows.add(new Object[] {s.policyDomain(), s.sourceIp(), s.system(), s.names().inventory(),
+                    table ? s.senderClass().label() : s.senderClass().word(), Math.round(s.messages()),
+                    Math.round(perDay * 10) / 10.0, s.reason(), s.fix()});
         }
         return rows;
     }
@@ -122,24 +136,42 @@ final class WhatIfCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "  %,12.0f would be quarantined%n", r.quarantined());
         out.println("  of which:");
-        for (SenderClass c : SenderClass.values()) {
-            out.printf(Locale.ROOT, "  %,12.0f from %s%n", r.byClass().get(c), c.label());
+        r.byClass().forEach((c, n) -> out.printf(Locale.ROOT, "  %,12.0f from %s%n", n, c.label()));
+        if (r.proposal().testing() && r.rfc7489Share() > 0) {
+            out.printf(Locale.ROOT, "  t=y is ignored by receivers that report in the RFC 7489 format: %.0f%% of this mail;"
+                    + " they apply p=%s in full.%n", 100 * r.rfc7489Share(), r.proposal().p().word());
         }
         out.println();
-        List<Object[]> rows = new ArrayList<>();
-        for (Object[] row : rows(r, true)) {
-            rows.add(java.util.Arrays.copyOf(row, row.length - 1)); // the fix, in full, follows the table
+        if (r.systems().isEmpty() && r.spoofing().isEmpty() && r.senders().isEmpty()) {
+            out.println("Nothing would be quarantined or rejected.");
+        } else if (!r.senders().isEmpty()) {
+            List<Object[]> rows = new ArrayList<>();
+            for (Object[] row : senderRows(r, true)) {
+                rows.add(java.util.Arrays.copyOf(row, row.length - 1)); // the fix, in full, follows the table
+            }
+            new ResultPrinter(out, Integer.MAX_VALUE).print(SENDER_COLUMNS.subList(0, SENDER_COLUMNS.size() - 1), rows, Format.TABLE);
+        } else {
+            List<Object[]> rows = new ArrayList<>();
+            for (AffectedSystem s : r.systems()) {
+                rows.add(new Object[] {s.policyDomain(), s.name(), s.senderClass().label(), s.ips().size(), s.sendingDays(),
+                        Math.round(s.messagesPerSendingDay() * 10) / 10.0, Math.round(s.affected()), s.reason()});
+            }
+            new ResultPrinter(out, Integer.MAX_VALUE).print(SYSTEM_COLUMNS, rows, Format.TABLE);
         }
-        new ResultPrinter(out, Integer.MAX_VALUE).print(COLUMNS.subList(0, COLUMNS.size() - 1), rows, Format.TABLE);
-        List<AffectedSender> toFix = r.senders().stream().filter(s -> s.senderClass() != SenderClass.SPOOFING).toList();
+        if (r.senders().isEmpty()) {
+            for (WhatIfResult.Spoofing s : r.spoofing()) {
+                out.println(spoofingLine(s));
+            }
+        }
+        List<AffectedSystem> toFix = r.systems().stream().filter(s -> s.senderClass() != SenderClass.SPOOFING).toList();
         if (!toFix.isEmpty()) {
             out.println();
-            out.println("What to do, sender by sender:");
-            for (AffectedSender s : toFix) {
-                out.printf(Locale.ROOT, "%n%s %s%s (%s, %,.0f messages, %s)%n  fix: %s%n", s.policyDomain(), s.sourceIp(),
-                        label(s.names()), s.senderClass().label(), s.messages(), s.reason(), s.fix());
-                for (String e : s.evidence()) {
-                    out.println("  evidence: " + e);
+            out.println("What to do, system by system:");
+            for (AffectedSystem s : toFix) {
+                out.printf(Locale.ROOT, "%n%s %s%s (%s, %,.0f messages, %s)%n  fix: %s%n", s.policyDomain(), s.name(),
+                        addresses(s), s.senderClass().label(), s.affected(), String.join(", ", s.reasons()), s.fix());
+                for (Evidence e : s.evidence()) {
+                    out.println("  evidence (" + e.kind().word() + "): " + e.detail());
                 }
             }
         }
@@ -154,6 +186,29 @@ final class WhatIfCommand implements Callable<Integer> {
             new ResultPrinter(out, Integer.MAX_VALUE).print(
                     List.of("policy_domain", "source_ip", "published", "quarantined", "rejected", "per_day"), replayRows, Format.TABLE);
         }
+    }
+
+    /** The folded line for a domain's spoofing: how much, from how many sources, why, and the largest sources. */
+    static String spoofingLine(WhatIfResult.Spoofing s) {
+        List<String> reasons = new ArrayList<>();
+        s.reasons().entrySet().stream().limit(3).forEach(e -> reasons.add(String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue())));
+        List<String> largest = new ArrayList<>();
+        for (WhatIfResult.Largest l : s.largest()) {
+            largest.add(String.format(Locale.ROOT, "%s (%,d on %d %s)", l.sourceIp(), l.failingMessages(), l.sendingDays(),
+                    l.sendingDays() == 1 ? "day" : "days"));
+        }
+        return String.format(Locale.ROOT, "%s: likely spoofing, %,.0f messages from %,d %s (%s); largest: %s%s", s.policyDomain(),
+                s.affected(), s.sources(), s.sources() == 1 ? "source" : "sources", String.join(", ", reasons),
+                String.join(", ", largest), s.sources() > largest.size() ? " (--all lists them all)" : "");
+    }
+
+    /** " [a, b, c and 5 more]" after a system's name when it is not an address itself. */
+    private static String addresses(AffectedSystem s) {
+        if (s.ips().size() == 1 && s.ips().get(0).equals(s.name())) {
+            return "";
+        }
+        List<String> shown = s.ips().subList(0, Math.min(5, s.ips().size()));
+        return " [" + String.join(", ", shown) + (s.ips().size() > 5 ? " and " + (s.ips().size() - 5) + " more" : "") + "]";
     }
 
     /** " [service; inventory: name]" after an address, or nothing when it has no name. */
@@ -176,6 +231,41 @@ final class WhatIfCommand implements Callable<Integer> {
         m.put("ptr", names.ptr());
         m.put("sending_system", names.sendingSystem());
         m.put("inventory", names.inventory());
+    }
+
+    /** Evidence in JSON: objects {@code {kind, detail}}. */
+    static List<Object> evidence(List<Evidence> evidence) {
+        List<Object> list = new ArrayList<>();
+        for (Evidence e : evidence) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", e.kind().word());
+            m.put("detail", e.detail());
+            list.add(m);
+        }
+        return list;
+    }
+
+    /** One affected system in JSON: {@code whatif}'s {@code systems} and {@code readiness}'s lists of systems. */
+    static Map<String, Object> system(AffectedSystem s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("policy_domain", s.policyDomain());
+        m.put("sending_system", s.name());
+        m.put("class", s.senderClass().word());
+        m.put("service", s.service());
+        m.put("inventory", s.inventory());
+        m.put("ips", s.ips());
+        m.put("addresses", s.ips().size());
+        m.put("sending_days", s.sendingDays());
+        m.put("messages_per_sending_day", round(s.messagesPerSendingDay()));
+        m.put("failing_messages", s.failingMessages());
+        m.put("messages", round(s.affected()));
+        m.put("quarantined", round(s.quarantined()));
+        m.put("rejected", round(s.rejected()));
+        m.put("reason", s.reason());
+        m.put("reasons", s.reasons());
+        m.put("fix", s.fix());
+        m.put("evidence", evidence(s.evidence()));
+        return m;
     }
 
     private static String perDay(Map<java.time.LocalDate, Double> days) {
@@ -224,6 +314,7 @@ final class WhatIfCommand implements Callable<Integer> {
         Map<String, Object> byClass = new LinkedHashMap<>();
         r.byClass().forEach((c, n) -> byClass.put(c.word(), round(n)));
         root.put("by_class", byClass);
+        root.put("rfc7489_share", Math.round(r.rfc7489Share() * 10000) / 10000.0);
         List<Object> senders = new ArrayList<>();
         for (AffectedSender s : r.senders()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -237,15 +328,42 @@ final class WhatIfCommand implements Callable<Integer> {
             m.put("failing_messages", s.failingMessages());
             m.put("reason", s.reason());
             m.put("fix", s.fix());
-            m.put("evidence", s.evidence());
+            m.put("evidence", evidence(s.evidence()));
             m.put("header_from", s.headerFrom());
             m.put("dkim_domains", s.dkimDomains());
             m.put("spf_domains", s.spfDomains());
             m.put("days", s.days());
+            m.put("sending_days", s.sendingDays());
+            m.put("messages_per_sending_day", round(s.messagesPerSendingDay()));
             m.put("per_day", days(s.perDay()));
             senders.add(m);
         }
         root.put("senders", senders);
+        List<Object> systems = new ArrayList<>();
+        for (AffectedSystem s : r.systems()) {
+            systems.add(system(s));
+        }
+        root.put("systems", systems);
+        List<Object> spoofing = new ArrayList<>();
+        for (WhatIfResult.Spoofing s : r.spoofing()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("policy_domain", s.policyDomain());
+            m.put("sources", s.sources());
+            m.put("failing_messages", s.failingMessages());
+            m.put("messages", round(s.affected()));
+            m.put("reasons", s.reasons());
+            List<Object> largest = new ArrayList<>();
+            for (WhatIfResult.Largest l : s.largest()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("source_ip", l.sourceIp());
+                x.put("failing_messages", l.failingMessages());
+                x.put("sending_days", l.sendingDays());
+                largest.add(x);
+            }
+            m.put("largest", largest);
+            spoofing.add(m);
+        }
+        root.put("spoofing", spoofing);
         List<Object> replay = new ArrayList<>();
         for (WhatIfResult.Replay x : r.replay()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -114,19 +114,26 @@ class AnalysisCommandsTest extends CommandTest {
         long everything = out.toString().lines().count() - 1;
         assertThat(run("inventory", "suggest", "--offline", "--db", db())).as(err.toString()).isZero();
         String draft = out.toString();
-        assertThat(draft).contains("  - name: SendGrid (Twilio)\n", "    services:\n    - SendGrid (Twilio)\n",
-                "  - name: Google Workspace / Gmail\n", "  - name: 2001:db8::25\n", "    - 2001:db8::25/128\n");
+        // Each system by what is its own and no forger can fake: its DKIM key, its own domains, its addresses; never a platform.
+        assertThat(draft).contains("  - name: SendGrid (Twilio)\n", "    - s2048._domainkey.news.example.com\n",
+                "  - name: Google Workspace / Gmail\n", "    - google._domainkey.example.com\n",
+                "  - name: 192.0.2.132\n", "    - 192.0.2.132/32\n",
+                "  # UNVERIFIED: nothing ties it to you (dkim-third-party); keep it only if it is yours, else set ours: false\n"
+                        + "  - name: 198.51.100.23\n")
+                .doesNotContain("services:");
         Path inventory = temp.resolve("dmarcq-inventory.yaml");
         Files.writeString(inventory, draft);
 
         assertThat(run("unknown", "--offline", "--db", db(), "--format", "json")).as(err.toString()).isZero();
         String unknown = out.toString();
-        assertThat(unknown).doesNotContain("209.85.220.41", "SendGrid").contains("\"system\":\"198.51.100.23\"");
+        assertThat(unknown).doesNotContain("209.85.220.41", "SendGrid", "198.51.100.23").contains("\"system\":\"192.0.2.24\"");
         assertThat(unknown.split("\"system\":").length - 1).isLessThan((int) everything);
 
         assertThat(run("unknown", "--offline", "--db", db(), "--new-since", "2025-11-06", "--fail-if-any", "--format", "csv"))
                 .as("systems first seen on 2025-11-06 or later").isEqualTo(1);
         assertThat(out.toString()).contains("192.0.2.20,").doesNotContain("198.51.100.23,");
+        assertThat(run("unknown", "--offline", "--db", db(), "--class", "unverified,misconfigured", "--min-messages", "3",
+                "--fail-if-any", "--format", "csv")).as("no new real sender, only spoofing: " + out).isZero();
         assertThat(run("unknown", "--offline", "--db", db(), "--new-since", "2025-12-01", "--fail-if-any")).isZero();
     }
 
@@ -136,22 +143,22 @@ class AnalysisCommandsTest extends CommandTest {
                 systems:
                   - name: Staff mailboxes
                     owner: IT
-                    services: [Google Workspace / Gmail]
+                    dkim: [example.com]
                   - name: Old newsletter tool
                     owner: marketing
                     cidr: [198.51.100.0/24]
                 """);
         assertThat(run("senders", "--offline", "--db", db(), "--by", "system", "--format", "json")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("{\"system\":\"Google Workspace / Gmail\",\"inventory\":\"Staff mailboxes\","
-                + "\"type\":\"mailbox provider\",\"ips\":[\"209.85.220.41\"]");
+        assertThat(out.toString()).contains("{\"system\":\"Staff mailboxes\",\"inventory\":\"Staff mailboxes\","
+                + "\"type\":\"mailbox provider\",\"ips\":[\"209.85.220.41\",");
 
         assertThat(run("whatif", "--offline", "--db", db(), "--policy", "quarantine", "--format", "json")).isZero();
         assertThat(out.toString()).contains("\"source_ip\":\"198.51.100.23\",\"system\":null,\"ptr\":null,"
-                + "\"sending_system\":\"198.51.100.23\",\"inventory\":\"Old newsletter tool\"");
+                + "\"sending_system\":\"Old newsletter tool\",\"inventory\":\"Old newsletter tool\"");
         assertThat(run("whatif", "--offline", "--db", db(), "--policy", "quarantine")).isZero();
-        assertThat(out.toString()).contains("example.com 198.51.100.23 [inventory: Old newsletter tool] (your sender, misconfigured");
+        assertThat(out.toString()).contains("example.com Old newsletter tool [198.51.100.23, 198.51.100.77] (your sender, misconfigured");
         assertThat(run("readiness", "--offline", "--db", db(), "--domain", "example.com")).isZero();
-        assertThat(out.toString()).contains("198.51.100.23 [inventory: Old newsletter tool]");
+        assertThat(out.toString()).contains("Old newsletter tool (198.51.100.23, 198.51.100.77)  16 failing messages");
     }
 
     @Test

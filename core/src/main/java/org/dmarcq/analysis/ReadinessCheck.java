@@ -3,130 +3,145 @@ package org.dmarcq.analysis;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.dmarcq.store.Store;
 import org.dmarcq.store.StoreException;
 
 /**
- * Readiness of each policy domain in a scope for quarantine and reject: {@link WhatIf} under each
- * policy, the pass rate of the mail that is not spoofing, the amount of data, and the bars of
- * {@link Readiness.Thresholds}.
+ * Readiness of each policy domain in a scope for quarantine and reject: one {@link SourceAnalysis}
+ * under p=quarantine, the pass rate of the mail that is not spoofing (with and without forwarded
+ * mail), the unverified systems, the amount of data, and the bars of {@link Readiness.Thresholds}.
  */
 public final class ReadinessCheck {
     private ReadinessCheck() {}
 
     public static List<Readiness> run(Store store, Scope scope, Readiness.Thresholds thresholds) {
-        return run(store, scope, thresholds, Naming.defaults());
+        return run(store, scope, thresholds, Classes.defaults(), Naming.defaults());
     }
 
-    /** The same, naming and grouping senders as {@code naming} says. */
-    public static List<Readiness> run(Store store, Scope scope, Readiness.Thresholds thresholds, Naming naming) {
+    /** The same, classing, naming and grouping senders as {@code classes} and {@code naming} say. */
+    public static List<Readiness> run(Store store, Scope scope, Readiness.Thresholds thresholds, Classes classes, Naming naming) {
         List<Readiness> results = new ArrayList<>();
-        for (DomainSummary domain : Domains.list(store, scope)) {
-            Scope one = new Scope(domain.policyDomain(), scope.since(), scope.until());
-            results.add(check(store, one, domain, thresholds, naming));
+        try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
+            Map<String, SourceAnalysis.DomainTotals> totals = analysis.domainTotals();
+            Map<String, List<AffectedSystem>> systems = new LinkedHashMap<>();
+            for (SourceAnalysis.Facts f : analysis.systems()) {
+                systems.computeIfAbsent(f.policyDomain(), k -> new ArrayList<>()).add(AffectedSystem.of(f));
+            }
+            Map<String, List<AffectedSender>> senders = new LinkedHashMap<>();
+            analysis.sources(f -> senders.computeIfAbsent(f.policyDomain(), k -> new ArrayList<>()).add(AffectedSender.of(f)),
+                    SenderClass.MISCONFIGURED);
+            Map<String, SortedMap<java.time.LocalDate, Double>> daily = new LinkedHashMap<>();
+            for (SourceAnalysis.Day d : analysis.days()) {
+                double real = d.messages() - d.spoofed();
+                if (real > 0) {
+                    daily.computeIfAbsent(d.policyDomain(), k -> new TreeMap<>())
+                            .put(d.day(), Math.max(0, Math.min(1, (d.messages() - d.failing()) / real)));
+                }
+            }
+            for (DomainSummary domain : Domains.list(store, scope)) {
+                String name = domain.policyDomain();
+                Scope one = new Scope(name, scope.since(), scope.until());
+                results.add(check(one, domain, totals.get(name), systems.getOrDefault(name, List.of()),
+                        senders.getOrDefault(name, List.of()), daily.getOrDefault(name, new TreeMap<>()), days(store, one),
+                        reporters(store, one), thresholds));
+            }
         }
         return results;
     }
 
-    private static Readiness check(Store store, Scope scope, DomainSummary domain, Readiness.Thresholds t, Naming naming) {
-        WhatIf.Thresholds classes = WhatIf.Thresholds.defaults();
-        WhatIfResult quarantine = WhatIf.run(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming);
-        WhatIfResult reject = WhatIf.run(store, scope, Proposal.of(Disposition.REJECT), classes, naming);
-        long spoofed = 0;
-        long misconfigured = 0;
-        long forwarded = 0;
-        List<AffectedSender> toFix = new ArrayList<>();
-        SortedMap<LocalDate, Double> failingPerDay = new TreeMap<>();
-        SortedMap<LocalDate, Double> spoofedPerDay = new TreeMap<>();
-        for (AffectedSender s : quarantine.senders()) {
-            s.perDay().forEach((day, n) -> failingPerDay.merge(day, n, Double::sum));
-            switch (s.senderClass()) {
-                case SPOOFING -> {
-                    spoofed += s.failingMessages();
-                    s.perDay().forEach((day, n) -> spoofedPerDay.merge(day, n, Double::sum));
-                }
-                case MISCONFIGURED -> {
-                    misconfigured += s.failingMessages();
-                    toFix.add(s);
-                }
-                case FORWARDER -> forwarded += s.failingMessages();
+    private static Readiness check(Scope scope, DomainSummary domain, SourceAnalysis.DomainTotals totals,
+                                   List<AffectedSystem> systems, List<AffectedSender> senders,
+                                   SortedMap<java.time.LocalDate, Double> daily, int days, List<String> reporters,
+                                   Readiness.Thresholds t) {
+        SourceAnalysis.DomainTotals n = totals != null ? totals : new SourceAnalysis.DomainTotals(0, 0, 0, 0, 0, 0, 0, 0);
+        long genuine = n.messages() - n.spoofed();
+        long passing = n.messages() - n.failing();
+        long withoutForwarded = genuine - n.forwarded();
+        Double passRate = genuine > 0 ? (double) passing / genuine : null;
+        Double passRateWithoutForwarded = withoutForwarded > 0 ? (double) passing / withoutForwarded : null;
+        double unverifiedShare = genuine > 0 ? (double) n.unverified() / genuine : 0;
+        double rfc7489Share = n.messages() > 0 ? (double) n.messagesRfc7489() / n.messages() : 0;
+
+        List<Readiness.SystemToFix> toFix = new ArrayList<>();
+        List<AffectedSystem> toVerify = new ArrayList<>();
+        List<AffectedSystem> receiverFailures = new ArrayList<>();
+        for (AffectedSystem s : systems) {
+            if (s.senderClass() == SenderClass.UNVERIFIED) {
+                toVerify.add(s);
+            } else if (s.senderClass() == SenderClass.MISCONFIGURED && "receiver-fail".equals(s.reason())) {
+                receiverFailures.add(s);
+            } else if (s.senderClass() == SenderClass.MISCONFIGURED) {
+                List<AffectedSender> members = senders.stream()
+                        .filter(x -> x.names().sendingSystem().equals(s.name()) && s.ips().contains(x.sourceIp())).toList();
+                toFix.add(new Readiness.SystemToFix(s, members));
             }
         }
-        long genuine = quarantine.messages() - spoofed;
-        long passing = quarantine.messages() - quarantine.failingMessages();
-        Double passRate = genuine > 0 ? (double) passing / genuine : null;
-        SortedMap<LocalDate, Double> daily = new TreeMap<>();
-        messagesPerDay(store, scope).forEach((day, n) -> {
-            double real = n - spoofedPerDay.getOrDefault(day, 0.0);
-            if (real > 0) {
-                daily.put(day, Math.max(0, Math.min(1, (n - failingPerDay.getOrDefault(day, 0.0)) / real)));
-            }
-        });
-        List<String> reporters = reporters(store, scope);
+        List<AffectedSender> sendersToFix = toFix.stream().flatMap(s -> s.senders().stream()).toList();
 
         List<String> data = new ArrayList<>();
-        if (quarantine.days() < t.minDays()) {
-            data.add(String.format(Locale.ROOT, "only %d days of reports; %d needed", quarantine.days(), t.minDays()));
+        if (days < t.minDays()) {
+            data.add(String.format(Locale.ROOT, "only %d days of reports; %d needed", days, t.minDays()));
         }
         if (reporters.size() < t.minReporters()) {
             data.add(String.format(Locale.ROOT, "reports from %d %s; %d needed", reporters.size(),
                     reporters.size() == 1 ? "receiver" : "receivers", t.minReporters()));
         }
-        double afterFixes = genuine > 0 ? (double) (passing + misconfigured) / genuine : 0;
-        List<Readiness.SystemToFix> systemsToFix = systems(toFix);
-        Readiness.Verdict quarantineVerdict = verdict(data, passRate, afterFixes, systemsToFix.size(), t, List.of());
-        List<String> rejectProblems = new ArrayList<>();
-        double forwardedShare = genuine > 0 ? (double) forwarded / genuine : 0;
+        List<String> verify = new ArrayList<>();
+        if (!toVerify.isEmpty() && unverifiedShare > t.maxUnverifiedShare()) {
+            verify.add(String.format(Locale.ROOT, "%.1f%% of the mail that is not spoofing fails from %d unverified %s, which"
+                    + " nothing ties to you (at most %.1f%%): say which are yours in the inventory", 100 * unverifiedShare,
+                    toVerify.size(), toVerify.size() == 1 ? "system" : "systems", 100 * t.maxUnverifiedShare()));
+        }
+        long fixable = toFix.stream().mapToLong(Readiness.SystemToFix::failingMessages).sum();
+        double afterFixes = withoutForwarded > 0 ? (double) (passing + fixable) / withoutForwarded : 0;
+        String forwardedNote = n.forwarded() > 0 ? String.format(Locale.ROOT,
+                "%.1f%% with the forwarded mail left out (%,d messages through forwarders and lists, which quarantine does not"
+                        + " need fixed)", 100 * (passRateWithoutForwarded == null ? 0 : passRateWithoutForwarded), n.forwarded())
+                : null;
+        Readiness.Verdict quarantine = verdict(data, passRateWithoutForwarded, passRate, afterFixes, toFix.size(), t, verify,
+                forwardedNote);
+
+        List<String> rejectProblems = new ArrayList<>(verify);
+        double forwardedShare = genuine > 0 ? (double) n.forwarded() / genuine : 0;
         if (forwardedShare > t.maxForwardedShare()) {
             rejectProblems.add(String.format(Locale.ROOT, "%.1f%% of your mail comes through forwarders and mailing lists,"
                     + " which reject would bounce where receivers do not absorb it (at most %.1f%%)",
                     100 * forwardedShare, 100 * t.maxForwardedShare()));
         }
-        int rejectToFix = systems(reject.senders().stream().filter(s -> s.senderClass() == SenderClass.MISCONFIGURED).toList()).size();
-        Readiness.Verdict rejectVerdict = verdict(data, passRate, afterFixes, rejectToFix, t, rejectProblems);
-        return new Readiness(domain.policyDomain(), quarantine.days(), reporters, quarantine.messages(), spoofed, passRate,
-                daily, quarantineVerdict, rejectVerdict, List.copyOf(toFix), systemsToFix, domain.p(),
-                nextStep(domain.p(), quarantineVerdict, rejectVerdict, systemsToFix, t, quarantine.days()));
+        double rejectAfterFixes = genuine > 0 ? (double) (passing + fixable) / genuine : 0;
+        Readiness.Verdict reject = verdict(data, passRate, passRate, rejectAfterFixes, toFix.size(), t, rejectProblems, null);
+        return new Readiness(domain.policyDomain(), days, reporters, n.messages(), n.spoofed(), passRate, daily, quarantine,
+                reject, sendersToFix, List.copyOf(toFix), domain.p(),
+                nextStep(domain.p(), quarantine, reject, toFix, verify.isEmpty() ? List.of() : toVerify, t, days, rfc7489Share),
+                n.forwarded(),
+                passRateWithoutForwarded, List.copyOf(toVerify), List.copyOf(receiverFailures), unverifiedShare, rfc7489Share);
     }
 
-    /** Senders grouped by sending system, most failing messages first. */
-    private static List<Readiness.SystemToFix> systems(List<AffectedSender> senders) {
-        Map<String, List<AffectedSender>> groups = new LinkedHashMap<>();
-        for (AffectedSender s : senders) {
-            groups.computeIfAbsent(s.names().sendingSystem(), k -> new ArrayList<>()).add(s);
-        }
-        List<Readiness.SystemToFix> systems = new ArrayList<>();
-        groups.forEach((name, members) -> {
-            members.sort(Comparator.comparingLong(AffectedSender::failingMessages).reversed().thenComparing(AffectedSender::sourceIp));
-            String inventory = members.stream().map(m -> m.names().inventory()).filter(Objects::nonNull).findFirst().orElse(null);
-            systems.add(new Readiness.SystemToFix(name, inventory, List.copyOf(members)));
-        });
-        systems.sort(Comparator.comparingLong(Readiness.SystemToFix::failingMessages).reversed()
-                .thenComparing(Readiness.SystemToFix::name));
-        return List.copyOf(systems);
-    }
-
-    private static Readiness.Verdict verdict(List<String> data, Double passRate, double afterFixes, int toFix,
-                                             Readiness.Thresholds t, List<String> more) {
+    /**
+     * @param rate the pass rate the verdict is judged by; {@code shown} the one stated (with
+     *     forwarded mail), so the reader sees both when they differ
+     */
+    private static Readiness.Verdict verdict(List<String> data, Double rate, Double shown, double afterFixes, int toFix,
+                                             Readiness.Thresholds t, List<String> more, String forwardedNote) {
         List<String> because = new ArrayList<>(data);
-        String rate = passRate == null ? "no mail that is not spoofed"
-                : String.format(Locale.ROOT, "%.1f%% of the mail that is not spoofing passes DMARC", 100 * passRate);
-        because.add(rate + String.format(Locale.ROOT, " (%.1f%% needed)", 100 * t.minPassRate()));
+        String stated = shown == null ? "no mail that is not spoofed"
+                : String.format(Locale.ROOT, "%.1f%% of the mail that is not spoofing passes DMARC", 100 * shown);
+        because.add(stated + String.format(Locale.ROOT, " (%.1f%% needed)", 100 * t.minPassRate()));
+        if (forwardedNote != null) {
+            because.add(forwardedNote);
+        }
         because.addAll(more);
-        if (!data.isEmpty() || !more.isEmpty() || passRate == null) {
+        if (!data.isEmpty() || !more.isEmpty() || rate == null) {
             return new Readiness.Verdict("not ready", List.copyOf(because));
         }
-        if (toFix == 0 && passRate >= t.minPassRate()) {
+        if (toFix == 0 && rate >= t.minPassRate()) {
             return new Readiness.Verdict("ready", List.copyOf(because));
         }
         if (toFix > 0 && afterFixes >= t.minPassRate()) {
@@ -143,60 +158,72 @@ public final class ReadinessCheck {
     }
 
     private static String nextStep(String current, Readiness.Verdict quarantine, Readiness.Verdict reject,
-                                   List<Readiness.SystemToFix> toFix, Readiness.Thresholds t, int days) {
+                                   List<Readiness.SystemToFix> toFix, List<AffectedSystem> toVerify, Readiness.Thresholds t,
+                                   int days, double rfc7489Share) {
         boolean atQuarantine = "quarantine".equals(current);
         if ("reject".equals(current)) {
             return "already at p=reject: watch this report for new failing senders";
         }
+        // Receivers that report in the RFC 7489 format apply pct and ignore t=y; RFC 9990 ones the reverse.
+        String careful = rfc7489Share >= 0.5
+                ? String.format(Locale.ROOT, "pct=25 (%.0f%% of your mail goes to receivers that honour pct and ignore t=y)",
+                        100 * rfc7489Share)
+                : String.format(Locale.ROOT, "t=y (%.0f%% of your mail goes to receivers that honour t=y and ignore pct)",
+                        100 * (1 - rfc7489Share));
         String stay = "stay at p=" + (current == null ? "none" : current);
+        List<String> steps = new ArrayList<>();
         if (quarantine.verdict().equals("not ready") && days < t.minDays()) {
             int more = t.minDays() - days;
-            stay = String.format(Locale.ROOT, "%s and keep collecting reports (%d more %s)", stay, more, more == 1 ? "day" : "days");
-            if (toFix.isEmpty()) {
-                return stay;
-            }
+            steps.add(String.format(Locale.ROOT, "keep collecting reports (%d more %s)", more, more == 1 ? "day" : "days"));
+        }
+        if (!toVerify.isEmpty()) {
+            StringBuilder sb = new StringBuilder("verify " + (toVerify.size() == 1 ? "this system" : "these " + toVerify.size()
+                    + " systems") + " (mark each in the inventory, ours: true or ours: false): ");
+            appendNames(sb, toVerify.stream().map(s -> s.name() + " (" + s.reason() + ")").toList());
+            steps.add(sb.toString());
         }
         if (!toFix.isEmpty()) {
-            StringBuilder sb = new StringBuilder(stay + "; fix "
-                    + (toFix.size() == 1 ? "this sender" : "these " + toFix.size() + " senders") + " first: ");
-            for (int i = 0; i < Math.min(toFix.size(), 5); i++) {
-                Readiness.SystemToFix s = toFix.get(i);
-                sb.append(i == 0 ? "" : "; ").append(s.name()).append(" (").append(String.join(", ", s.reasons())).append(")");
-            }
-            if (toFix.size() > 5) {
-                sb.append("; and ").append(toFix.size() - 5).append(" more");
-            }
-            return sb.append(quarantine.verdict().startsWith("ready") ? "; then move to p=quarantine with pct=25 or t=y" : "").toString();
+            StringBuilder sb = new StringBuilder("fix " + (toFix.size() == 1 ? "this sender" : "these " + toFix.size() + " senders")
+                    + " first: ");
+            appendNames(sb, toFix.stream().map(s -> s.name() + " (" + String.join(", ", s.reasons()) + ")").toList());
+            steps.add(sb.toString());
+        }
+        if (!steps.isEmpty()) {
+            return stay + "; " + String.join("; ", steps)
+                    + (quarantine.verdict().startsWith("ready") ? "; then move to p=quarantine with " + careful : "");
         }
         if (quarantine.verdict().equals("ready") && !atQuarantine) {
             return reject.verdict().equals("ready")
-                    ? "move to p=quarantine (pct=25 or t=y first if you want to be careful), then to p=reject"
-                    : "move to p=quarantine, starting with pct=25 or t=y, and watch for new failing senders";
+                    ? "move to p=quarantine (" + careful + " first if you want to be careful), then to p=reject"
+                    : "move to p=quarantine, starting with " + careful + ", and watch for new failing senders";
         }
         if (atQuarantine && reject.verdict().equals("ready")) {
-            return "move to p=reject, starting with pct=25 or t=y";
+            return "move to p=reject, starting with " + careful;
         }
         return stay + ": see why above";
     }
 
-    private static SortedMap<LocalDate, Double> messagesPerDay(Store store, Scope scope) {
-        String sql = """
-                SELECT strftime(d.day, '%%Y-%%m-%%d'), sum(v.count * d.share)
-                FROM record_verdicts v JOIN report_days d ON d.report_key = v.report_key
-                WHERE %s GROUP BY 1
-                """.formatted(scope.where("v"));
-        SortedMap<LocalDate, Double> days = new TreeMap<>();
+    private static void appendNames(StringBuilder sb, List<String> names) {
+        for (int i = 0; i < Math.min(names.size(), 5); i++) {
+            sb.append(i == 0 ? "" : "; ").append(names.get(i));
+        }
+        if (names.size() > 5) {
+            sb.append("; and ").append(names.size() - 5).append(" more");
+        }
+    }
+
+    private static int days(Store store, Scope scope) {
+        String sql = "SELECT count(DISTINCT d.day) FROM reports p JOIN report_days d ON d.report_key = p.report_key WHERE "
+                + scope.where("p");
         try (PreparedStatement s = store.connection().prepareStatement(sql)) {
             WhatIf.bind(s, scope.parameters(), 0);
             try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    days.put(LocalDate.parse(rs.getString(1)), rs.getDouble(2));
-                }
+                rs.next();
+                return rs.getInt(1);
             }
         } catch (SQLException e) {
-            throw new StoreException(store.file() + ": cannot count messages per day: " + e.getMessage(), e);
+            throw new StoreException(store.file() + ": cannot count the days of reports: " + e.getMessage(), e);
         }
-        return days;
     }
 
     private static List<String> reporters(Store store, Scope scope) {

@@ -44,6 +44,24 @@ record AddressRange(byte[] network, int bits) {
         return true;
     }
 
+    /**
+     * The first or last address of the range as the key of the {@code ip_key} SQL macro: '4' or
+     * '6', then the address in fixed-width hexadecimal.
+     */
+    String key(boolean last) {
+        StringBuilder sb = new StringBuilder(network.length * 2 + 1).append(network.length == 4 ? '4' : '6');
+        for (int i = 0; i < network.length; i++) {
+            int kept = Math.max(0, Math.min(8, bits - i * 8)); // bits of this byte inside the prefix
+            int mask = kept == 0 ? 0 : (0xff << (8 - kept)) & 0xff;
+            int b = network[i] & mask;
+            if (last) {
+                b |= ~mask & 0xff;
+            }
+            sb.append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 15, 16));
+        }
+        return sb.toString();
+    }
+
     /** The address's bytes, or null when it is not an IP address. */
     static byte[] bytes(String canonicalIp) {
         try {

@@ -63,6 +63,18 @@ public final class ServiceMap {
         return entries.stream().map(Entry::service).toList();
     }
 
+    /** Every service's address ranges, in the map's order. */
+    public List<KeyRange> ranges() {
+        List<KeyRange> ranges = new ArrayList<>();
+        for (Entry e : entries) {
+            for (int i = 0; i < e.ranges().size(); i++) {
+                AddressRange r = e.ranges().get(i);
+                ranges.add(new KeyRange(e.service().name(), 0, e.service().cidr().get(i), r.key(false), r.key(true)));
+            }
+        }
+        return ranges;
+    }
+
     /**
      * The service a source belongs to, trying passing DKIM signers first (hardest to fake), then
      * envelope-from domains, then PTR names, then the address ranges; empty when none matches.

@@ -23,7 +23,7 @@ import org.duckdb.DuckDBConnection;
 public final class Store implements AutoCloseable {
     /** Migrations in order; the schema version is the number of migrations applied. */
     private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql", "003-reverse-dns.sql",
-            "004-tls-reports.sql");
+            "004-tls-reports.sql", "005-naming-macros.sql");
 
     /** The schema version this dmarcq creates and understands. */
     static int currentVersion() {
@@ -158,7 +158,8 @@ public final class Store implements AutoCloseable {
                         UNION ALL SELECT envelope_from FROM records
                         UNION ALL SELECT domain FROM dkim_results
                         UNION ALL SELECT domain FROM spf_results
-                        UNION ALL SELECT policy_domain FROM reports)
+                        UNION ALL SELECT policy_domain FROM reports
+                        UNION ALL SELECT ptr FROM reverse_dns WHERE confirmed)
                     WHERE name IS NOT NULL AND name NOT IN (SELECT name FROM domains)""")) {
                 while (rs.next()) {
                     names.add(rs.getString(1));

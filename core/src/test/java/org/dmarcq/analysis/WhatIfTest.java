@@ -30,6 +30,11 @@ class WhatIfTest {
         return store;
     }
 
+    /** Runs the proposal with every affected source listed. */
+    private static WhatIfResult run(Store store, Proposal proposal) {
+        return WhatIf.run(store, Scope.all(), proposal, Classes.defaults(), Naming.defaults(), true);
+    }
+
     private static Map<String, String> classes(WhatIfResult result) {
         return result.senders().stream().collect(Collectors.toMap(AffectedSender::sourceIp,
                 s -> s.senderClass().word() + " " + s.reason() + " " + s.failingMessages()));
@@ -50,22 +55,25 @@ class WhatIfTest {
     @Test
     void everyFailingSourceIsClassedWithItsEvidence() throws Exception {
         try (Store store = load(day(1), day(2), day(3))) {
-            WhatIfResult result = WhatIf.run(store, Scope.all(), Proposal.of(Disposition.QUARANTINE));
+            WhatIfResult result = run(store, Proposal.of(Disposition.QUARANTINE));
+            // Nothing ties the ESP account or the office server to the domain's owner: unverified, not "yours".
             assertThat(classes(result)).containsOnly(
-                    Map.entry("192.0.2.10", "misconfigured dkim-third-party 30"),
-                    Map.entry("192.0.2.50", "misconfigured spf-fail 60"),
+                    Map.entry("192.0.2.10", "unverified dkim-third-party 30"),
+                    Map.entry("192.0.2.50", "unverified spf-fail 60"),
                     Map.entry("198.51.100.5", "forwarder dkim-third-party 15"),
                     Map.entry("203.0.113.7", "spoofing spf-fail 1"));
             assertThat(result.messages()).isEqualTo(3 * 139 + 1);
             assertThat(result.failingMessages()).isEqualTo(106);
             assertThat(result.quarantined()).isEqualTo(106.0);
             assertThat(result.rejected()).isZero();
-            assertThat(result.byClass()).containsEntry(SenderClass.MISCONFIGURED, 90.0)
+            assertThat(result.byClass()).containsEntry(SenderClass.UNVERIFIED, 90.0).containsEntry(SenderClass.MISCONFIGURED, 0.0)
                     .containsEntry(SenderClass.FORWARDER, 15.0).containsEntry(SenderClass.SPOOFING, 1.0);
             AffectedSender esp = result.senders().stream().filter(s -> s.sourceIp().equals("192.0.2.10")).findFirst().orElseThrow();
-            assertThat(esp.fix()).contains("esp.example").contains("sign with DKIM as example.com");
-            assertThat(esp.evidence()).contains("30 failing messages on 3 days",
-                    "DKIM passes, but for esp.example, not aligned with example.com");
+            assertThat(esp.fix()).startsWith("check whether it is yours").contains("esp.example")
+                    .contains("sign with DKIM as example.com").contains("If it is not: mark it ours: false");
+            assertThat(esp.evidence()).contains(
+                    new Evidence(Evidence.Kind.VOLUME, "30 failing messages; sent on 3 of 3 days with reports, about 10 per sending day"),
+                    new Evidence(Evidence.Kind.DKIM, "DKIM passes for esp.example, not aligned with example.com"));
             assertThat(esp.perDay()).containsExactly(Map.entry(LocalDate.of(2025, 11, 1), 10.0),
                     Map.entry(LocalDate.of(2025, 11, 2), 10.0), Map.entry(LocalDate.of(2025, 11, 3), 10.0));
         }
@@ -75,10 +83,10 @@ class WhatIfTest {
     void subdomainsFollowSpAndSpInheritsP() throws Exception {
         try (Store store = load(Reports.day("sub", 1).record("192.0.2.10", 8, "news.example.com", null, "x.example:pass", "fail/fail")
                 .record("192.0.2.11", 2, "example.com", null, "x.example:pass", "fail/fail"))) {
-            WhatIfResult none = WhatIf.run(store, Scope.all(), new Proposal(Disposition.REJECT, Disposition.NONE, null, false, null, null));
+            WhatIfResult none = run(store, new Proposal(Disposition.REJECT, Disposition.NONE, null, false, null, null));
             assertThat(none.rejected()).isEqualTo(2.0);
             assertThat(none.quarantined()).isZero();
-            WhatIfResult inherited = WhatIf.run(store, Scope.all(), Proposal.of(Disposition.QUARANTINE));
+            WhatIfResult inherited = run(store, Proposal.of(Disposition.QUARANTINE));
             assertThat(inherited.quarantined()).isEqualTo(10.0);
         }
     }
@@ -88,7 +96,7 @@ class WhatIfTest {
         try (Store store = load(
                 Reports.day("old", 1).record("192.0.2.10", 100, "example.com", null, "x.example:pass", "fail/fail"),
                 Reports.day("bis", 1).rfc9990().record("192.0.2.10", 40, "example.com", null, "x.example:pass", "fail/fail"))) {
-            WhatIfResult result = WhatIf.run(store, Scope.all(), new Proposal(Disposition.REJECT, null, 25, false, null, null));
+            WhatIfResult result = run(store, new Proposal(Disposition.REJECT, null, 25, false, null, null));
             assertThat(result.rejected()).as("25 of 100, and all 40").isEqualTo(65.0);
             assertThat(result.quarantined()).as("the other 75 of 100").isEqualTo(75.0);
         }
@@ -99,10 +107,10 @@ class WhatIfTest {
         try (Store store = load(
                 Reports.day("old", 1).record("192.0.2.10", 100, "example.com", null, "x.example:pass", "fail/fail"),
                 Reports.day("bis", 1).rfc9990().record("192.0.2.10", 40, "example.com", null, "x.example:pass", "fail/fail"))) {
-            WhatIfResult reject = WhatIf.run(store, Scope.all(), new Proposal(Disposition.REJECT, null, null, true, null, null));
+            WhatIfResult reject = run(store, new Proposal(Disposition.REJECT, null, null, true, null, null));
             assertThat(reject.rejected()).isEqualTo(100.0);
             assertThat(reject.quarantined()).isEqualTo(40.0);
-            WhatIfResult quarantine = WhatIf.run(store, Scope.all(), new Proposal(Disposition.QUARANTINE, null, null, true, null, null));
+            WhatIfResult quarantine = run(store, new Proposal(Disposition.QUARANTINE, null, null, true, null, null));
             assertThat(quarantine.quarantined()).isEqualTo(100.0);
         }
     }
@@ -111,11 +119,11 @@ class WhatIfTest {
     void strictAlignmentBreaksSubdomainSigners() throws Exception {
         try (Store store = load(Reports.day("strict", 1)
                 .record("192.0.2.20", 12, "example.com", "mail.example.com:pass", "bounce.example.com:pass", "pass/pass"))) {
-            assertThat(WhatIf.run(store, Scope.all(), Proposal.of(Disposition.REJECT)).senders()).isEmpty();
-            WhatIfResult strict = WhatIf.run(store, Scope.all(), new Proposal(Disposition.REJECT, null, null, false, "s", "s"));
+            assertThat(run(store, Proposal.of(Disposition.REJECT)).senders()).isEmpty();
+            WhatIfResult strict = run(store, new Proposal(Disposition.REJECT, null, null, false, "s", "s"));
             assertThat(classes(strict)).containsOnly(Map.entry("192.0.2.20", "misconfigured strict-alignment 12"));
             assertThat(strict.senders().get(0).fix()).startsWith("keep relaxed alignment");
-            WhatIfResult dkimOnly = WhatIf.run(store, Scope.all(), new Proposal(Disposition.REJECT, null, null, false, "s", null));
+            WhatIfResult dkimOnly = run(store, new Proposal(Disposition.REJECT, null, null, false, "s", null));
             assertThat(dkimOnly.senders()).as("SPF still aligns under relaxed aspf").isEmpty();
         }
     }
@@ -125,14 +133,14 @@ class WhatIfTest {
         try (Store store = load(Reports.day("fwd", 1)
                 .record("198.51.100.6", 9, "example.com", "example.com:pass", "example.com:fail", "pass/fail",
                         "none", "<reason><type>forwarded</type></reason>"))) {
-            assertThat(WhatIf.run(store, Scope.all(), Proposal.of(Disposition.REJECT)).senders()).isEmpty();
+            assertThat(run(store, Proposal.of(Disposition.REJECT)).senders()).isEmpty();
         }
     }
 
     @Test
     void multiDayReportsAreSpreadProRataAndTotalsStayExact() throws Exception {
         try (Store store = load(Reports.day("week", 1).days(4).record("192.0.2.10", 10, "example.com", null, "x.example:pass", "fail/fail"))) {
-            AffectedSender sender = WhatIf.run(store, Scope.all(), Proposal.of(Disposition.QUARANTINE)).senders().get(0);
+            AffectedSender sender = run(store, Proposal.of(Disposition.QUARANTINE)).senders().get(0);
             assertThat(sender.failingMessages()).isEqualTo(10);
             assertThat(sender.perDay()).hasSize(4).allSatisfy((day, n) -> assertThat(n).isEqualTo(2.5));
         }
@@ -146,7 +154,7 @@ class WhatIfTest {
                         .record("192.0.2.10", 7, "example.com", null, "x.example:pass", "fail/fail", "quarantine", null)
                         .record("192.0.2.11", 3, "example.com", null, "x.example:pass", "fail/fail", "none",
                                 "<reason><type>local_policy</type></reason>"))) {
-            List<WhatIfResult.Replay> replay = WhatIf.run(store, Scope.all(), Proposal.of(Disposition.QUARANTINE)).replay();
+            List<WhatIfResult.Replay> replay = run(store, Proposal.of(Disposition.QUARANTINE)).replay();
             assertThat(replay).singleElement().satisfies(r -> {
                 assertThat(r.sourceIp()).isEqualTo("192.0.2.10");
                 assertThat(r.publishedPolicy()).isEqualTo("quarantine");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,36 +17,31 @@ class InventoryTest {
         return Inventory.load(file);
     }
 
-    private static String match(Inventory inventory, String ip, String ptr, String dkim, String envelope, String service) {
-        return inventory.match(List.of(ip), ptr == null ? List.of() : List.of(ptr), dkim == null ? List.of() : List.of(dkim),
-                envelope == null ? List.of() : List.of(envelope), service).map(Inventory.Entry::name).orElse(null);
-    }
-
     @Test
-    void systemsAreRecognisedByRangeNameDomainOrService() throws Exception {
+    void entriesKeepTheirIdentifiersNormalisedAndTheirRangesAsKeys() throws Exception {
         Inventory inventory = load("""
                 systems:
                   - name: Office relay
                     owner: IT
                     purpose: printers and scanners
                     cidr: [192.0.2.0/28, "2001:db8:1::/48"]
-                  - name: Newsletter
-                    owner: Marketing
-                    services: [Mailchimp]
                   - name: Billing
                     envelope: [Bounce.Billing.Example.com.]
                     dkim: [billing.example.com]
                     ptr: [mta.example.net]
+                  - name: Known forger
+                    ours: false
+                    note: seen in the phishing of May
+                    cidr: [198.51.100.7]
                 """);
-        assertThat(match(inventory, "192.0.2.15", null, null, null, null)).isEqualTo("Office relay");
-        assertThat(match(inventory, "192.0.2.16", null, null, null, null)).isNull();
-        assertThat(match(inventory, "2001:db8:1:ffff::9", null, null, null, null)).isEqualTo("Office relay");
-        assertThat(match(inventory, "2001:db8:2::9", null, null, null, null)).isNull();
-        assertThat(match(inventory, "198.51.100.1", null, null, null, "Mailchimp")).isEqualTo("Newsletter");
-        assertThat(match(inventory, "198.51.100.1", null, null, "x.bounce.billing.example.com", null)).isEqualTo("Billing");
-        assertThat(match(inventory, "198.51.100.1", "out1.mta.example.net", null, null, null)).isEqualTo("Billing");
-        assertThat(match(inventory, "198.51.100.1", null, "billing.example.com", null, null)).isEqualTo("Billing");
-        assertThat(match(inventory, "198.51.100.1", null, "example.com", null, null)).as("a parent is not a match").isNull();
+        assertThat(inventory.entries()).extracting(Inventory.Entry::name).containsExactly("Office relay", "Billing", "Known forger");
+        assertThat(inventory.entries().get(1).envelope()).containsExactly("bounce.billing.example.com");
+        assertThat(inventory.entries()).extracting(Inventory.Entry::isOurs).containsExactly(true, true, false);
+        assertThat(inventory.entries().get(2).note()).isEqualTo("seen in the phishing of May");
+        assertThat(inventory.ranges()).containsExactly(
+                new KeyRange("Office relay", 1, "192.0.2.0/28", "4c0000200", "4c000020f"),
+                new KeyRange("Office relay", 1, "2001:db8:1::/48", "620010db80001" + "0".repeat(20), "620010db80001" + "f".repeat(20)),
+                new KeyRange("Known forger", 3, "198.51.100.7", "4c6336407", "4c6336407"));
     }
 
     @Test
@@ -57,7 +51,8 @@ class InventoryTest {
         assertThatThrownBy(() -> load("systems:\n  - name: X\n    cidr: [office]\n"))
                 .hasMessageEndingWith(": system \"X\": \"office\" is not an address range like 192.0.2.0/24");
         assertThatThrownBy(() -> load("systems:\n  - name: X\n    ips: [192.0.2.1]\n"))
-                .hasMessageEndingWith(": systems[1]: unknown key \"ips\"; the keys of a system are name, owner, purpose, cidr, ptr, dkim, envelope, services");
+                .hasMessageEndingWith(": systems[1]: unknown key \"ips\"; the keys of a system are name, owner, purpose, ours, note, cidr, ptr, dkim, envelope,"
+                        + " services");
     }
 
     @Test

@@ -62,10 +62,10 @@ class ReportLoaderTest {
     @Test
     void aNewDatabaseHasTheCurrentSchemaVersion() {
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(4);
+            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(5);
         }
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(4);
+            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(5);
         }
     }
 
@@ -78,7 +78,8 @@ class ReportLoaderTest {
         }
         try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
             // Back to what schema version 1 had.
-            for (String drop : List.of("DROP VIEW tls_failure_details", "DROP VIEW tls_sessions", "DROP TABLE tls_warnings", "DROP TABLE tls_failures", "DROP TABLE tls_policies",
+            for (String drop : List.of("DROP MACRO domain_under", "DROP MACRO ip_key", "DROP MACRO ip6_tail", "DROP MACRO ip6_head",
+                    "DELETE FROM schema_version WHERE version = 5", "DROP VIEW tls_failure_details", "DROP VIEW tls_sessions", "DROP TABLE tls_warnings", "DROP TABLE tls_failures", "DROP TABLE tls_policies",
                     "DROP TABLE tls_reports", "DELETE FROM schema_version WHERE version = 4",
                     "DROP TABLE reverse_dns", "DELETE FROM schema_version WHERE version = 3",
                     "DROP VIEW report_days", "DROP VIEW record_verdicts", "DROP VIEW spf_alignments", "DROP VIEW dkim_alignments",
@@ -89,7 +90,7 @@ class ReportLoaderTest {
         }
         assertThatThrownBy(() -> Store.openReadOnly(db)).hasMessageContaining("schema version 1 is older");
         try (Store store = Store.open(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(4);
+            assertThat(store.schemaVersion()).isEqualTo(5);
             assertThat(query(store, "SELECT string_agg(report_id, ',') FROM reports")).isEqualTo("before-v2");
             assertThat(query(store, "SELECT count(*) FROM record_verdicts")).isEqualTo("2");
         }

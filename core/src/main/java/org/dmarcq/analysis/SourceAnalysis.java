@@ -1,0 +1,913 @@
+package org.dmarcq.analysis;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.dmarcq.identity.Inventory;
+import org.dmarcq.identity.KeyRange;
+import org.dmarcq.identity.Service;
+import org.dmarcq.store.Store;
+import org.dmarcq.store.StoreException;
+
+/**
+ * The set-based heart of the analysis: what every source in a scope sends, what a proposed policy
+ * would do to it, what it is called and whose it is, computed over all sources at once in temporary
+ * tables of the store's connection, so that work growing with the number of addresses stays in
+ * SQL and only systems (or, on request, the sources themselves) reach Java.
+ *
+ * <p>A source is the mail of one address for one policy domain, split by the inventory entry it
+ * matches (on a shared address, an entry claims only the messages that carry its identifiers).
+ * Its class, the first rule that applies (docs/cli.md):
+ * <ol>
+ *   <li>{@code not-ours}: an inventory entry marked {@code ours: false} - spoofing;</li>
+ *   <li>{@code inventory}: any other inventory entry - misconfigured (the inventory decides);</li>
+ *   <li>{@code strict}: it passes today and fails only under the proposal's strict alignment - misconfigured;</li>
+ *   <li>{@code receiver}: at least half its failing mail aligns by the results the receiver reported - misconfigured;</li>
+ *   <li>{@code ptr}: its forward-confirmed reverse DNS is under the policy domain's organizational domain - misconfigured;</li>
+ *   <li>{@code forwarder}: enough of its failing mail looks forwarded - forwarder;</li>
+ *   <li>{@code dkim}: an address of no shared service that also sends mail passing aligned DKIM - misconfigured;</li>
+ *   <li>{@code third-party}: at least half its failing mail authenticates as another domain - unverified;</li>
+ *   <li>{@code steady}, {@code batch}: it sends regularly, or in batches - unverified;</li>
+ *   <li>{@code none}: spoofing.</li>
+ * </ol>
+ * Identifiers that name and recognise sources count only where a forger cannot fake them: DKIM
+ * domains whose signature passed, SPF domains that passed, forward-confirmed PTR names, addresses.
+ */
+final class SourceAnalysis implements AutoCloseable {
+    private static final String[] TABLES = {"q_records", "q_ids", "q_ips", "q_service_votes", "q_ip_service", "q_record_entry",
+            "q_source_days", "q_domain_days", "q_sources", "q_source_lists", "q_service_ids", "q_service_ranges", "q_services",
+            "q_entries", "q_entry_ids", "q_entry_ranges"};
+
+    private final Store store;
+    private final Connection connection;
+    private int days;
+
+    private SourceAnalysis(Store store) {
+        this.store = store;
+        this.connection = store.connection();
+    }
+
+    /** Computes the sources of a scope under a proposal, their names, owners and classes. */
+    static SourceAnalysis prepare(Store store, Scope scope, Proposal proposal, Classes classes, Naming naming) {
+        SourceAnalysis analysis = new SourceAnalysis(store);
+        try {
+            analysis.loadNaming(naming);
+            analysis.build(scope, proposal, classes);
+            return analysis;
+        } catch (SQLException e) {
+            analysis.close();
+            throw new StoreException(store.file() + ": cannot analyse the senders: " + firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            analysis.close();
+            throw e;
+        }
+    }
+
+    private void loadNaming(Naming naming) throws SQLException {
+        execute("CREATE OR REPLACE TEMP TABLE q_services (service VARCHAR, type VARCHAR, position INTEGER)");
+        execute("CREATE OR REPLACE TEMP TABLE q_service_ids (service VARCHAR, kind VARCHAR, domain VARCHAR)");
+        execute("CREATE OR REPLACE TEMP TABLE q_service_ranges (service VARCHAR, lo VARCHAR, hi VARCHAR, cidr VARCHAR)");
+        execute("CREATE OR REPLACE TEMP TABLE q_entries (entry INTEGER, name VARCHAR, ours BOOLEAN, note VARCHAR)");
+        execute("CREATE OR REPLACE TEMP TABLE q_entry_ids (entry INTEGER, kind VARCHAR, value VARCHAR)");
+        execute("CREATE OR REPLACE TEMP TABLE q_entry_ranges (entry INTEGER, lo VARCHAR, hi VARCHAR, cidr VARCHAR)");
+        try (PreparedStatement services = connection.prepareStatement("INSERT INTO q_services VALUES (?, ?, ?)");
+             PreparedStatement ids = connection.prepareStatement("INSERT INTO q_service_ids VALUES (?, ?, ?)")) {
+            int position = 0;
+            for (Service s : naming.services().services()) {
+                services.setString(1, s.name());
+                services.setString(2, s.type());
+                services.setInt(3, ++position);
+                services.addBatch();
+                add(ids, s.name(), "dkim", s.dkim());
+                add(ids, s.name(), "envelope", s.envelope());
+                add(ids, s.name(), "ptr", s.ptr());
+            }
+            services.executeBatch();
+            ids.executeBatch();
+        }
+        ranges("q_service_ranges", naming.services().ranges(), false);
+        List<Inventory.Entry> entries = naming.inventory().entries();
+        try (PreparedStatement e = connection.prepareStatement("INSERT INTO q_entries VALUES (?, ?, ?, ?)");
+             PreparedStatement ids = connection.prepareStatement("INSERT INTO q_entry_ids VALUES (?, ?, ?)")) {
+            for (int i = 0; i < entries.size(); i++) {
+                Inventory.Entry entry = entries.get(i);
+                e.setInt(1, i + 1);
+                e.setString(2, entry.name());
+                e.setBoolean(3, entry.isOurs());
+                e.setString(4, entry.note());
+                e.addBatch();
+                add(ids, i + 1, "ptr", entry.ptr());
+                add(ids, i + 1, "dkim", entry.dkim());
+                add(ids, i + 1, "envelope", entry.envelope());
+                add(ids, i + 1, "service", entry.services());
+            }
+            e.executeBatch();
+            ids.executeBatch();
+        }
+        ranges("q_entry_ranges", naming.inventory().ranges(), true);
+    }
+
+    private static void add(PreparedStatement s, Object owner, String kind, List<String> values) throws SQLException {
+        for (String v : values) {
+            s.setObject(1, owner);
+            s.setString(2, kind);
+            s.setString(3, v);
+            s.addBatch();
+        }
+    }
+
+    private void ranges(String table, List<KeyRange> ranges, boolean byIndex) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?)")) {
+            for (KeyRange r : ranges) {
+                s.setObject(1, byIndex ? (Object) r.index() : r.owner());
+                s.setString(2, r.firstKey());
+                s.setString(3, r.lastKey());
+                s.setString(4, r.cidr());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    private void build(Scope scope, Proposal proposal, Classes classes) throws SQLException {
+        String dkimOk = proposal.adkim() == null ? "v.dkim_aligned" : proposal.adkim().equals("s") ? "v.dkim_aligned_strict"
+                : "v.dkim_aligned_relaxed";
+        String spfOk = proposal.aspf() == null ? "v.spf_aligned" : proposal.aspf().equals("s") ? "v.spf_aligned_strict"
+                : "v.spf_aligned_relaxed";
+        // The receivers' verdict is what happens; stricter modes can only add failures to it.
+        String fails = "coalesce(v.receiver_dmarc, v.dmarc) = 'fail'"
+                + (proposal.changesAlignment() ? " OR NOT (" + dkimOk + " OR " + spfOk + ")" : "");
+        String applied = "CASE WHEN v.header_from IS NULL OR v.header_from = v.policy_domain"
+                + " OR NOT ends_with(v.header_from, '.' || v.policy_domain) THEN '" + proposal.p().word() + "' ELSE '"
+                + proposal.subdomainPolicy().word() + "' END";
+        // RFC 9989 receivers (RFC 9990 reports) ignore pct and take t=y one level down; RFC 7489 ones apply pct.
+        String applied9989 = proposal.testing() ? "CASE " + applied + " WHEN 'reject' THEN 'quarantine' ELSE 'none' END" : applied;
+        double sampled = (proposal.pct() == null ? 100 : proposal.pct()) / 100.0;
+        String rejectShare = "CASE WHEN p.format = 'rfc9990' THEN CASE WHEN " + applied9989 + " = 'reject' THEN 1.0 ELSE 0.0 END"
+                + " WHEN " + applied + " = 'reject' THEN " + sampled + " ELSE 0.0 END";
+        String quarantineShare = "CASE WHEN p.format = 'rfc9990' THEN CASE WHEN " + applied9989 + " = 'quarantine' THEN 1.0 ELSE 0.0 END"
+                + " WHEN " + applied + " = 'reject' THEN " + (1 - sampled) + " WHEN " + applied + " = 'quarantine' THEN " + sampled
+                + " ELSE 0.0 END";
+        run("""
+                CREATE OR REPLACE TEMP TABLE q_records AS
+                SELECT v.record_key, v.report_key, v.policy_domain, v.source_ip, v.count, v.header_from, v.reporter,
+                       v.begin_time, v.end_time, p.format,
+                       (%2$s) AS fails,
+                       coalesce(v.receiver_dmarc, v.dmarc) = 'pass' AS passes_now,
+                       (%3$s OR %4$s) AS aligned_now,
+                       CASE WHEN NOT (%2$s) THEN NULL
+                            WHEN coalesce(v.receiver_dmarc, v.dmarc) = 'pass' AND NOT (%3$s OR %4$s) THEN 'strict-alignment'
+                            WHEN (%3$s OR %4$s) THEN 'receiver-fail'
+                            ELSE v.reason END AS reason,
+                       v.reason AS verdict_reason,
+                       coalesce(v.override IN ('forwarded', 'mailing_list', 'trusted_forwarder', 'local_policy'), false) AS absorbed,
+                       v.dkim_passed, v.spf_passed, v.dkim_author_signature_failed AS author_failed, v.dkim_aligned,
+                       v.spf_aligned, v.disagrees, coalesce(v.envelope_from, v.spf_domains) AS envelope,
+                       %5$s AS quarantine_share, %6$s AS reject_share
+                FROM record_verdicts v JOIN reports p ON p.report_key = v.report_key
+                WHERE %1$s
+                """.formatted(scope.where("v"), fails, dkimOk, spfOk, quarantineShare, rejectShare), scope.parameters());
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_ids AS
+                SELECT r.record_key, r.source_ip, 'dkim' AS kind, d.domain AS value, r.count
+                FROM q_records r JOIN dkim_results d ON d.record_key = r.record_key
+                WHERE d.result = 'pass' AND d.domain IS NOT NULL
+                UNION ALL
+                -- the key itself, selector._domainkey.domain: one system's, where the domain is everyone's who holds a key
+                SELECT r.record_key, r.source_ip, 'dkim', d.selector || '._domainkey.' || d.domain, r.count
+                FROM q_records r JOIN dkim_results d ON d.record_key = r.record_key
+                WHERE d.result = 'pass' AND d.domain IS NOT NULL AND d.selector IS NOT NULL
+                UNION ALL
+                SELECT r.record_key, r.source_ip, 'spf', s.domain, r.count
+                FROM q_records r JOIN spf_results s ON s.record_key = r.record_key
+                WHERE s.result = 'pass' AND s.domain IS NOT NULL""");
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_ips AS
+                SELECT a.source_ip, ip_key(a.source_ip) AS key, a.messages, n.ptr, dm.organizational_domain AS ptr_org
+                FROM (SELECT source_ip, sum(count) AS messages FROM q_records GROUP BY source_ip) a
+                LEFT JOIN reverse_dns n ON n.ip = a.source_ip AND n.confirmed
+                LEFT JOIN domains dm ON dm.name = n.ptr""");
+        // The service behind each address: the one behind most of its messages, by any identifier;
+        // on a tie, the stronger identifier (passing DKIM, then passing SPF, PTR, address range).
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_service_votes AS
+                WITH domains_seen AS (SELECT DISTINCT kind, value FROM q_ids),
+                domain_service AS (
+                    SELECT d.kind, d.value, s.service
+                    FROM domains_seen d JOIN q_service_ids s
+                      ON s.kind = CASE d.kind WHEN 'spf' THEN 'envelope' ELSE d.kind END AND domain_under(d.value, s.domain)
+                ), by_record AS (
+                    SELECT i.source_ip, i.record_key, any_value(i.count) AS count, ds.service,
+                           min(CASE i.kind WHEN 'dkim' THEN 1 ELSE 2 END) AS strength,
+                           min(CASE i.kind WHEN 'dkim' THEN 'DKIM d=' ELSE 'SPF ' END || i.value) AS detail
+                    FROM q_ids i JOIN domain_service ds ON ds.kind = i.kind AND ds.value = i.value
+                    GROUP BY ALL
+                )
+                SELECT source_ip, service, sum(count) AS messages, min(strength) AS strength, min(detail) AS detail
+                FROM by_record GROUP BY ALL
+                UNION ALL
+                SELECT a.source_ip, s.service, a.messages, 3, 'PTR ' || a.ptr
+                FROM q_ips a JOIN q_service_ids s ON s.kind = 'ptr' AND domain_under(a.ptr, s.domain)
+                UNION ALL
+                SELECT a.source_ip, r.service, a.messages, 4, 'address in ' || r.cidr
+                FROM q_ips a JOIN q_service_ranges r ON length(a.key) = length(r.lo) AND a.key BETWEEN r.lo AND r.hi""");
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_ip_service AS
+                SELECT v.source_ip,
+                       first(v.service ORDER BY v.messages DESC, v.strength, s.position) AS service,
+                       first(v.detail ORDER BY v.messages DESC, v.strength, s.position) AS detail,
+                       first(v.messages ORDER BY v.messages DESC, v.strength, s.position) AS service_messages
+                FROM q_service_votes v JOIN q_services s ON s.service = v.service
+                GROUP BY v.source_ip""");
+        // The inventory entry of each message: the first entry whose address range or PTR domain
+        // matches the address, or whose DKIM, envelope (SPF) or service matches what it passed with.
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_record_entry AS
+                WITH ip_entry AS (
+                    SELECT a.source_ip, min(e.entry) AS entry
+                    FROM q_ips a JOIN q_entry_ranges e ON length(a.key) = length(e.lo) AND a.key BETWEEN e.lo AND e.hi
+                    GROUP BY ALL
+                    UNION ALL
+                    SELECT a.source_ip, min(e.entry) FROM q_ips a JOIN q_entry_ids e ON e.kind = 'ptr' AND domain_under(a.ptr, e.value)
+                    GROUP BY ALL
+                ), domains_seen AS (SELECT DISTINCT kind, value FROM q_ids),
+                domain_entry AS (
+                    SELECT d.kind, d.value, e.entry
+                    FROM domains_seen d JOIN q_entry_ids e
+                      ON e.kind = CASE d.kind WHEN 'spf' THEN 'envelope' ELSE d.kind END AND domain_under(d.value, e.value)
+                    UNION ALL
+                    SELECT d.kind, d.value, e.entry
+                    FROM domains_seen d
+                    JOIN q_service_ids s ON s.kind = CASE d.kind WHEN 'spf' THEN 'envelope' ELSE d.kind END AND domain_under(d.value, s.domain)
+                    JOIN q_entry_ids e ON e.kind = 'service' AND e.value = s.service
+                ), record_entry AS (
+                    SELECT i.record_key, min(de.entry) AS entry
+                    FROM q_ids i JOIN domain_entry de ON de.kind = i.kind AND de.value = i.value GROUP BY ALL
+                )
+                SELECT r.record_key, least(min(ie.entry), min(re.entry)) AS entry
+                FROM q_records r
+                LEFT JOIN ip_entry ie ON ie.source_ip = r.source_ip
+                LEFT JOIN record_entry re ON re.record_key = r.record_key
+                WHERE ie.entry IS NOT NULL OR re.entry IS NOT NULL
+                GROUP BY r.record_key""");
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_source_days AS
+                SELECT r.policy_domain, r.source_ip, coalesce(e.entry, 0) AS entry, d.day,
+                       sum(r.count * d.share) AS messages,
+                       coalesce(sum(r.count * d.share) FILTER (WHERE r.fails), 0) AS failing,
+                       coalesce(sum(r.count * d.share * (r.quarantine_share + r.reject_share)) FILTER (WHERE r.fails), 0) AS affected
+                FROM q_records r LEFT JOIN q_record_entry e ON e.record_key = r.record_key
+                JOIN report_days d ON d.report_key = r.report_key
+                GROUP BY ALL""");
+        try (PreparedStatement s = connection.prepareStatement("""
+                SELECT count(DISTINCT d.day) FROM reports p JOIN report_days d ON d.report_key = p.report_key WHERE %s"""
+                .formatted(scope.where("p")))) {
+            Object[] parameters = scope.parameters();
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                days = rs.getInt(1);
+            }
+        }
+        run("""
+                CREATE OR REPLACE TEMP TABLE q_domain_days AS
+                SELECT p.policy_domain, count(DISTINCT d.day) AS days
+                FROM reports p JOIN report_days d ON d.report_key = p.report_key
+                WHERE %s GROUP BY ALL""".formatted(scope.where("p")), scope.parameters());
+        String rule = """
+                CASE WHEN a.failing = 0 THEN 'passing'
+                     WHEN a.entry > 0 AND NOT e.ours THEN 'not-ours'
+                     WHEN a.entry > 0 THEN 'inventory'
+                     WHEN a.strict_only = a.failing THEN 'strict'
+                     WHEN a.receiver_only * 2 >= a.failing THEN 'receiver'
+                     WHEN i.ptr_org IS NOT NULL AND i.ptr_org = own.organizational_domain THEN 'ptr'
+                     WHEN a.forwarded_looking >= %1$s * a.failing
+                          AND (a.absorbed > 0 OR a.dkim_aligned_passing > 0 OR a.third_party_spf > 0) THEN 'forwarder'
+                     WHEN n.service IS NULL AND a.dkim_aligned_passing > 0 THEN 'dkim'
+                     WHEN a.authenticated * 2 >= a.failing THEN 'third-party'
+                     WHEN dd.sending_days >= %2$d AND dd.sending_days >= %3$s * coalesce(sd.days, 1)
+                          AND a.messages >= %4$s * dd.sending_days THEN 'steady'
+                     WHEN dd.sending_days >= %5$d AND a.messages >= %6$s * dd.sending_days THEN 'batch'
+                     ELSE 'none' END""".formatted(number(classes.forwarderShare()), classes.steadyDays(),
+                number(classes.steadyShare()), number(classes.steadyPerDay()), classes.batchDays(), number(classes.batchPerDay()));
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_sources AS
+                WITH keyed AS (
+                    SELECT r.*, coalesce(e.entry, 0) AS entry FROM q_records r LEFT JOIN q_record_entry e ON e.record_key = r.record_key
+                ), agg AS (
+                    SELECT policy_domain, source_ip, entry,
+                           sum(count) AS messages,
+                           coalesce(sum(count) FILTER (WHERE fails), 0) AS failing,
+                           coalesce(sum(count * quarantine_share) FILTER (WHERE fails), 0) AS quarantined,
+                           coalesce(sum(count * reject_share) FILTER (WHERE fails), 0) AS rejected,
+                           coalesce(sum(count) FILTER (WHERE fails AND absorbed), 0) AS absorbed,
+                           coalesce(sum(count) FILTER (WHERE fails AND author_failed), 0) AS author_failed,
+                           coalesce(sum(count) FILTER (WHERE fails AND (absorbed OR author_failed)), 0) AS forwarded_looking,
+                           coalesce(sum(count) FILTER (WHERE fails AND (dkim_passed OR spf_passed)), 0) AS authenticated,
+                           coalesce(sum(count) FILTER (WHERE fails AND spf_passed), 0) AS third_party_spf,
+                           coalesce(sum(count) FILTER (WHERE fails AND reason = 'strict-alignment'), 0) AS strict_only,
+                           coalesce(sum(count) FILTER (WHERE fails AND reason = 'receiver-fail'), 0) AS receiver_only,
+                           coalesce(sum(count) FILTER (WHERE fails AND reason = 'receiver-fail' AND dkim_aligned), 0)
+                               AS receiver_dkim,
+                           coalesce(sum(count) FILTER (WHERE dkim_aligned AND NOT fails), 0) AS dkim_aligned_passing,
+                           coalesce(sum(count) FILTER (WHERE format = 'rfc7489'), 0) AS messages_rfc7489,
+                           coalesce(sum(count) FILTER (WHERE spf_aligned), 0) AS spf_aligned_messages,
+                           coalesce(sum(count) FILTER (WHERE dkim_aligned), 0) AS dkim_aligned_messages,
+                           min(begin_time) AS first_seen, max(end_time) AS last_seen
+                    FROM keyed GROUP BY ALL
+                ), reasons AS (
+                    SELECT policy_domain, source_ip, entry, reason, sum(count) AS n
+                    FROM keyed WHERE fails AND reason IS NOT NULL GROUP BY ALL
+                ), main_reason AS (
+                    SELECT policy_domain, source_ip, entry, first(reason ORDER BY n DESC, reason) AS reason
+                    FROM reasons GROUP BY ALL
+                ), days AS (
+                    SELECT policy_domain, source_ip, entry, count(DISTINCT day) AS sending_days
+                    FROM q_source_days GROUP BY ALL
+                )
+                SELECT a.*, m.reason, dd.sending_days, coalesce(sd.days, dd.sending_days) AS scope_days,
+                       n.service, n.detail AS service_detail, n.service_messages, sv.type AS service_type,
+                       i.ptr, i.ptr_org, own.organizational_domain AS own_org,
+                       e.name AS entry_name, e.ours AS entry_ours, e.note AS entry_note,
+                       %1$s AS rule,
+                       coalesce(e.name, n.service, i.ptr_org, a.source_ip) AS system
+                FROM agg a
+                LEFT JOIN main_reason m ON m.policy_domain = a.policy_domain AND m.source_ip = a.source_ip AND m.entry = a.entry
+                LEFT JOIN days dd ON dd.policy_domain = a.policy_domain AND dd.source_ip = a.source_ip AND dd.entry = a.entry
+                LEFT JOIN q_domain_days sd ON sd.policy_domain = a.policy_domain
+                LEFT JOIN q_ip_service n ON n.source_ip = a.source_ip
+                LEFT JOIN q_services sv ON sv.service = n.service
+                LEFT JOIN q_ips i ON i.source_ip = a.source_ip
+                LEFT JOIN domains own ON own.name = a.policy_domain
+                LEFT JOIN q_entries e ON e.entry = a.entry""".formatted(rule));
+    }
+
+    /**
+     * What the mail of the sources matching {@code sources} (a condition on {@code q_sources s})
+     * shows, for the words of fixes and evidence and for drafting inventory entries: lists from its
+     * failing mail ({@code fail_*}) or all its mail ({@code all_*}). Made only for the sources a
+     * question shows, as the lists are the costliest part.
+     */
+    private void lists(String sources, boolean failingOnly) {
+        String key = sources + failingOnly;
+        if (key.equals(listsFor)) {
+            return;
+        }
+        listsFor = key;
+        try {
+            execute("""
+                CREATE OR REPLACE TEMP TABLE q_source_lists AS
+                WITH keyed AS (
+                    SELECT r.record_key, r.policy_domain, r.source_ip, coalesce(e.entry, 0) AS entry, r.fails, r.header_from,
+                           r.envelope, r.reporter, r.author_failed
+                    FROM q_records r LEFT JOIN q_record_entry e ON e.record_key = r.record_key
+                    SEMI JOIN (SELECT policy_domain, source_ip, entry FROM q_sources s WHERE %1$s) wanted
+                      ON wanted.policy_domain = r.policy_domain AND wanted.source_ip = r.source_ip
+                     AND wanted.entry = coalesce(e.entry, 0)
+                ), ids AS (
+                    SELECT k.policy_domain, k.source_ip, k.entry, k.fails,
+                           CASE WHEN d.result = 'pass' THEN 'dkim' ELSE 'dkim-other' END AS kind, d.domain AS value
+                    FROM keyed k JOIN dkim_results d ON d.record_key = k.record_key WHERE d.domain IS NOT NULL
+                    UNION ALL
+                    SELECT k.policy_domain, k.source_ip, k.entry, k.fails, 'dkim-key', d.selector || '._domainkey.' || d.domain
+                    FROM keyed k JOIN dkim_results d ON d.record_key = k.record_key
+                    WHERE d.result = 'pass' AND d.domain IS NOT NULL AND d.selector IS NOT NULL
+                    UNION ALL
+                    SELECT k.policy_domain, k.source_ip, k.entry, k.fails, 'selector', d.selector
+                    FROM keyed k JOIN dkim_results d ON d.record_key = k.record_key WHERE d.result = 'pass' AND d.selector IS NOT NULL
+                    UNION ALL
+                    SELECT k.policy_domain, k.source_ip, k.entry, k.fails, CASE WHEN s.result = 'pass' THEN 'spf-pass' ELSE 'spf' END,
+                           s.domain
+                    FROM keyed k JOIN spf_results s ON s.record_key = k.record_key WHERE s.domain IS NOT NULL
+                    UNION ALL
+                    SELECT k.policy_domain, k.source_ip, k.entry, k.fails, 'broken',
+                           d.domain || coalesce(' (selector ' || d.selector || ')', '')
+                    FROM keyed k JOIN dkim_alignments d ON d.record_key = k.record_key
+                    WHERE k.author_failed AND d.author_signature AND NOT d.passed
+                    UNION ALL
+                    SELECT policy_domain, source_ip, entry, fails, 'header_from', header_from FROM keyed WHERE header_from IS NOT NULL
+                    UNION ALL
+                    SELECT policy_domain, source_ip, entry, fails, 'envelope', envelope FROM keyed WHERE envelope IS NOT NULL
+                    UNION ALL
+                    SELECT policy_domain, source_ip, entry, fails, 'reporter', reporter FROM keyed
+                )
+                SELECT policy_domain, source_ip, entry, %2$s
+                FROM ids GROUP BY ALL""".formatted(sources, listColumns(failingOnly)));
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private String listsFor;
+
+
+    /** The list kinds of {@code q_source_lists}: the kind of identifier, and the column name. */
+    private static final String[][] LIST_KINDS = {{"dkim", "dkim_domains"}, {"selector", "selectors"},
+            {"spf-pass", "spf_pass_domains"}, {"broken", "broken"}, {"header_from", "header_from"}, {"envelope", "envelope_from"},
+            {"reporter", "reporters"}, {"dkim-other", "failed_dkim_domains"}, {"dkim-key", "dkim_keys"}};
+
+    private static String listColumns(boolean failingOnly) {
+        String scope = failingOnly ? "fail" : "all";
+        String mail = failingOnly ? " AND fails" : "";
+        List<String> columns = new ArrayList<>();
+        for (String[] kind : LIST_KINDS) {
+            columns.add("list(DISTINCT value ORDER BY value) FILTER (WHERE kind = '" + kind[0] + "'" + mail + ") AS "
+                    + scope + "_" + kind[1]);
+        }
+        // SPF domains whatever the result: fixes name the return-path
+        columns.add("list(DISTINCT value ORDER BY value) FILTER (WHERE kind IN ('spf', 'spf-pass')" + mail + ") AS "
+                + scope + "_spf_domains");
+        return String.join(",\n       ", columns);
+    }
+
+    /** Messages, failing and affected messages, UTC days, over the whole scope. */
+    Totals totals() {
+        String sql = """
+                SELECT coalesce(sum(messages), 0), coalesce(sum(failing), 0), coalesce(sum(quarantined), 0),
+                       coalesce(sum(rejected), 0), coalesce(sum(messages_rfc7489), 0)
+                FROM q_sources""";
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return new Totals(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5), days);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Totals of the scope: {@code days} counts UTC days with reports of its domains. */
+    record Totals(long messages, long failing, double quarantined, double rejected, long messagesRfc7489, int days) {}
+
+    /**
+     * The sources with failing messages grouped into sending systems and classes: one row per
+     * policy domain, system and class, most affected messages first. Spoofing that no inventory
+     * entry names is left to {@link #spoofing()}.
+     */
+    List<Facts> systems() {
+        String condition = "s.failing > 0 AND s.rule <> 'none'";
+        lists(condition, true);
+        List<Facts> systems = new ArrayList<>();
+        query(SYSTEMS.formatted(condition), systems::add);
+        return systems;
+    }
+
+    /**
+     * Every source grouped into sending systems and classes across the scope's domains, passing
+     * ones too, most messages first: for {@code unknown}, {@code senders --by system} and drafting
+     * the inventory. The lists come from all their mail.
+     */
+    List<Facts> sendingSystems() {
+        lists("TRUE", false);
+        List<Facts> systems = new ArrayList<>();
+        query(SENDING_SYSTEMS, systems::add);
+        return systems;
+    }
+
+    /** Every source with failing messages of the given classes (all when none are given), most affected first. */
+    void sources(Consumer<Facts> each, SenderClass... classes) {
+        String condition = "s.failing > 0" + classCondition(classes);
+        lists(condition, true);
+        query(SOURCES.formatted(condition), each);
+    }
+
+    /** Every source, failing or not. */
+    void allSources(Consumer<Facts> each) {
+        lists("TRUE", true);
+        query(SOURCES.formatted("TRUE"), each);
+    }
+
+    private static String classCondition(SenderClass... classes) {
+        if (classes.length == 0) {
+            return "";
+        }
+        List<String> words = new ArrayList<>();
+        for (SenderClass c : classes) {
+            words.add("'" + c.word() + "'");
+        }
+        return " AND " + CLASS_OF_RULE.replace("rule", "s.rule") + " IN (" + String.join(", ", words) + ")";
+    }
+
+    /** Expected messages quarantined or rejected, per class. */
+    java.util.Map<SenderClass, Double> affectedByClass() {
+        java.util.Map<SenderClass, Double> byClass = new java.util.EnumMap<>(SenderClass.class);
+        for (SenderClass c : SenderClass.values()) {
+            if (c != SenderClass.PASSING) {
+                byClass.put(c, 0.0);
+            }
+        }
+        String sql = "SELECT " + CLASS_OF_RULE + ", sum(quarantined + rejected) FROM q_sources WHERE failing > 0 GROUP BY 1";
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                byClass.put(SenderClass.of(rs.getString(1)), rs.getDouble(2));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return byClass;
+    }
+
+    /** The spoofing that no inventory entry names, one entry per policy domain. */
+    List<WhatIfResult.Spoofing> spoofing() {
+        java.util.Map<String, java.util.Map<String, Long>> reasons = new java.util.LinkedHashMap<>();
+        String byReason = """
+                SELECT policy_domain, coalesce(reason, 'no-auth'), sum(failing) FROM q_sources
+                WHERE failing > 0 AND rule = 'none' GROUP BY ALL ORDER BY 1, 3 DESC, 2""";
+        List<WhatIfResult.Spoofing> spoofing = new ArrayList<>();
+        try (Statement s = connection.createStatement()) {
+            try (ResultSet rs = s.executeQuery(byReason)) {
+                while (rs.next()) {
+                    reasons.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashMap<>()).put(rs.getString(2), rs.getLong(3));
+                }
+            }
+            java.util.Map<String, List<WhatIfResult.Largest>> largest = new java.util.LinkedHashMap<>();
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT policy_domain, source_ip, failing, sending_days FROM q_sources WHERE failing > 0 AND rule = 'none'
+                    QUALIFY row_number() OVER (PARTITION BY policy_domain ORDER BY failing DESC, source_ip) <= 3
+                    ORDER BY policy_domain, failing DESC, source_ip""")) {
+                while (rs.next()) {
+                    largest.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new WhatIfResult.Largest(rs.getString(2), rs.getLong(3), rs.getInt(4)));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT policy_domain, count(DISTINCT source_ip), sum(failing), sum(quarantined + rejected) FROM q_sources
+                    WHERE failing > 0 AND rule = 'none' GROUP BY ALL ORDER BY 4 DESC, 1""")) {
+                while (rs.next()) {
+                    spoofing.add(new WhatIfResult.Spoofing(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getDouble(4),
+                            reasons.getOrDefault(rs.getString(1), java.util.Map.of()),
+                            largest.getOrDefault(rs.getString(1), List.of())));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return spoofing;
+    }
+
+    /**
+     * One row per address, over all its mail in the scope: what {@code dmarcq senders} lists, with
+     * the source of the address that has the most failing messages for its class and names.
+     */
+    void addresses(boolean failingOnly, AddressRow each) {
+        String sql = """
+                WITH ip AS (
+                    SELECT source_ip, sum(count) AS messages,
+                           coalesce(sum(count) FILTER (WHERE passes_now), 0) AS dmarc_pass,
+                           coalesce(sum(count) FILTER (WHERE NOT passes_now), 0) AS dmarc_fail,
+                           coalesce(sum(count) FILTER (WHERE spf_aligned), 0) AS spf_aligned,
+                           coalesce(sum(count) FILTER (WHERE dkim_aligned), 0) AS dkim_aligned,
+                           list(DISTINCT header_from ORDER BY header_from) FILTER (WHERE header_from IS NOT NULL) AS header_from,
+                           list(DISTINCT envelope ORDER BY envelope) FILTER (WHERE envelope IS NOT NULL) AS envelope_from,
+                           list(DISTINCT reporter ORDER BY reporter) AS reporters,
+                           min(begin_time) AS first_seen, max(end_time) AS last_seen,
+                           count(*) FILTER (WHERE disagrees) AS disagreements
+                    FROM q_records GROUP BY source_ip
+                ), reasons AS (
+                    SELECT source_ip, verdict_reason AS reason, sum(count) AS n FROM q_records WHERE verdict_reason IS NOT NULL
+                    GROUP BY ALL
+                ), main_reason AS (
+                    SELECT source_ip, first(reason ORDER BY n DESC, reason) AS reason FROM reasons GROUP BY source_ip
+                ), dkim AS (
+                    SELECT r.source_ip, list(DISTINCT d.domain ORDER BY d.domain) AS domains
+                    FROM q_records r JOIN dkim_results d ON d.record_key = r.record_key WHERE d.domain IS NOT NULL
+                    GROUP BY r.source_ip
+                ), best AS (
+                    SELECT source_ip, first(policy_domain ORDER BY failing DESC, messages DESC, policy_domain, entry) AS policy_domain,
+                           first(entry ORDER BY failing DESC, messages DESC, policy_domain, entry) AS entry
+                    FROM q_sources GROUP BY source_ip
+                )
+                SELECT ip.*, m.reason, k.domains AS dkim_domains, b.policy_domain, b.entry,
+                       s.service, s.service_type, s.service_detail, s.ptr, s.system, s.entry_name, s.rule
+                FROM ip
+                LEFT JOIN main_reason m ON m.source_ip = ip.source_ip
+                LEFT JOIN dkim k ON k.source_ip = ip.source_ip
+                JOIN best b ON b.source_ip = ip.source_ip
+                JOIN q_sources s ON s.source_ip = b.source_ip AND s.policy_domain = b.policy_domain AND s.entry = b.entry
+                %s
+                ORDER BY ip.dmarc_fail DESC, ip.messages DESC, ip.source_ip""".formatted(failingOnly ? "WHERE ip.dmarc_fail > 0" : "");
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                each.accept(rs);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Receives the rows of {@link #addresses}. */
+    interface AddressRow {
+        void accept(ResultSet row) throws SQLException;
+    }
+
+    /** The facts of every source, by policy domain, address and entry, for evidence beside other rows. */
+    java.util.Map<String, Facts> factsBySource() {
+        java.util.Map<String, Facts> facts = new java.util.HashMap<>();
+        allSources(f -> facts.put(f.policyDomain() + " " + f.sourceIp() + " " + f.entryName(), f));
+        return facts;
+    }
+
+    /** Per policy domain: its messages, those from RFC 7489 receivers, and its failing messages by class. */
+    java.util.Map<String, DomainTotals> domainTotals() {
+        java.util.Map<String, DomainTotals> totals = new java.util.LinkedHashMap<>();
+        String sql = """
+                SELECT policy_domain, sum(messages), sum(failing), sum(messages_rfc7489),
+                       coalesce(sum(failing) FILTER (WHERE rule IN ('not-ours', 'none')), 0),
+                       coalesce(sum(failing) FILTER (WHERE rule = 'forwarder'), 0),
+                       coalesce(sum(failing) FILTER (WHERE rule IN ('third-party', 'steady', 'batch')), 0),
+                       coalesce(sum(failing) FILTER (WHERE rule = 'receiver'), 0),
+                       coalesce(sum(failing) FILTER (WHERE rule IN ('inventory', 'strict', 'ptr', 'dkim')), 0)
+                FROM q_sources GROUP BY ALL ORDER BY 1""";
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                totals.put(rs.getString(1), new DomainTotals(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return totals;
+    }
+
+    /**
+     * One policy domain's messages and failing messages: {@code receiverFail} those of sources
+     * that fail only at the receivers, {@code misconfigured} those of the owner's sources to fix.
+     */
+    record DomainTotals(long messages, long failing, long messagesRfc7489, long spoofed, long forwarded, long unverified,
+                        long receiverFail, long misconfigured) {}
+
+    /** Per policy domain and UTC day: messages, and the failing messages of each class. */
+    List<Day> days() {
+        String sql = """
+                SELECT d.policy_domain, d.day, sum(d.messages), sum(d.failing),
+                       coalesce(sum(d.failing) FILTER (WHERE s.rule IN ('not-ours', 'none')), 0),
+                       coalesce(sum(d.failing) FILTER (WHERE s.rule = 'forwarder'), 0)
+                FROM q_source_days d JOIN q_sources s USING (policy_domain, source_ip, entry)
+                GROUP BY ALL ORDER BY 1, 2""";
+        List<Day> days = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                days.add(new Day(rs.getString(1), rs.getObject(2, LocalDate.class), rs.getDouble(3), rs.getDouble(4),
+                        rs.getDouble(5), rs.getDouble(6)));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return days;
+    }
+
+    /** One policy domain's day: all messages, failing ones, and those failing from spoofing and forwarders. */
+    record Day(String policyDomain, LocalDate day, double messages, double failing, double spoofed, double forwarded) {}
+
+    /** The class word of a rule, in SQL. */
+    static final String CLASS_OF_RULE = """
+            CASE rule WHEN 'passing' THEN 'passing' WHEN 'not-ours' THEN 'spoofing' WHEN 'none' THEN 'spoofing'
+                      WHEN 'forwarder' THEN 'forwarder' WHEN 'third-party' THEN 'unverified' WHEN 'steady' THEN 'unverified'
+                      WHEN 'batch' THEN 'unverified' ELSE 'misconfigured' END""";
+
+    private static final String FACT_COLUMNS = """
+            %1$s AS policy_domain, %2$s AS system, %3$s AS rule, %4$s AS source_ip, %5$s AS ips, %6$s AS addresses,
+            sum(s.messages) AS messages, sum(s.failing) AS failing, sum(s.quarantined) AS quarantined, sum(s.rejected) AS rejected,
+            sum(s.absorbed) AS absorbed, sum(s.author_failed) AS author_failed, sum(s.authenticated) AS authenticated,
+            sum(s.third_party_spf) AS third_party_spf, sum(s.strict_only) AS strict_only, sum(s.receiver_only) AS receiver_only,
+            sum(s.receiver_dkim) AS receiver_dkim,
+            sum(s.dkim_aligned_passing) AS dkim_aligned_passing, sum(s.messages_rfc7489) AS messages_rfc7489,
+            sum(s.spf_aligned_messages) AS spf_aligned_messages, sum(s.dkim_aligned_messages) AS dkim_aligned_messages,
+            list(DISTINCT s.ptr ORDER BY s.ptr) FILTER (WHERE s.ptr IS NOT NULL) AS ptrs,
+            max(s.scope_days) AS scope_days,
+            first(s.reason ORDER BY s.failing DESC, s.reason) AS reason,
+            list(DISTINCT s.reason ORDER BY s.reason) FILTER (WHERE s.reason IS NOT NULL) AS reasons,
+            first(s.service ORDER BY s.failing DESC, s.messages DESC, s.source_ip) AS service,
+            first(s.service_type ORDER BY s.failing DESC, s.messages DESC, s.source_ip) AS service_type,
+            first(s.service_detail ORDER BY s.failing DESC, s.messages DESC, s.source_ip) AS service_detail,
+            sum(s.service_messages) FILTER (WHERE s.service IS NOT NULL) AS service_messages,
+            first(s.ptr ORDER BY s.failing DESC, s.messages DESC, s.source_ip) FILTER (WHERE s.ptr IS NOT NULL) AS ptr,
+            first(s.ptr_org ORDER BY s.failing DESC, s.messages DESC, s.source_ip) FILTER (WHERE s.ptr_org IS NOT NULL) AS ptr_org,
+            first(s.own_org) AS own_org, first(s.entry_name) AS entry_name, first(s.entry_note) AS entry_note,
+            min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen""";
+
+    /**
+     * The lists of each group of sources ({@code members} by {@code key}), from failing mail or all
+     * mail, and the UTC days its members sent on: grouped joins, joined to {@code g} on {@code key}.
+     */
+    private static String listsJoin(boolean failingOnly) {
+        String prefix = failingOnly ? "fail_" : "all_";
+        StringBuilder sb = new StringBuilder("LEFT JOIN (SELECT m.key");
+        for (String[] kind : LIST_KINDS) {
+            sb.append(", list_sort(list_distinct(flatten(list(l.").append(prefix).append(kind[1]).append(")))) AS ").append(kind[1]);
+        }
+        sb.append(", list_sort(list_distinct(flatten(list(l.").append(prefix).append("spf_domains)))) AS spf_domains");
+        sb.append(" FROM members m LEFT JOIN q_source_lists l USING (policy_domain, source_ip, entry) GROUP BY m.key) lists")
+                .append(" ON lists.key = g.key\n");
+        sb.append("LEFT JOIN (SELECT m.key, count(DISTINCT d.day) AS sending_days FROM members m JOIN q_source_days d")
+                .append(" USING (policy_domain, source_ip, entry) GROUP BY m.key) sent ON sent.key = g.key\n");
+        return sb.toString();
+    }
+
+    private static final String LIST_COLUMNS = ", lists.* EXCLUDE (key), sent.sending_days";
+
+    private static final String SYSTEMS = """
+            WITH members AS (
+                SELECT s.*, s.policy_domain || chr(0) || s.system || chr(0) || %1$s AS key FROM q_sources s WHERE %%1$s
+            ), g AS (
+                SELECT s.key, %2$s FROM members s GROUP BY s.key
+            )
+            SELECT g.* %3$s FROM g %4$s
+            ORDER BY g.quarantined + g.rejected DESC, g.failing DESC, g.policy_domain, g.system, g.rule
+            """.formatted(CLASS_OF_RULE.replace("rule", "s.rule"),
+            FACT_COLUMNS.formatted("first(s.policy_domain)", "first(s.system)",
+                    "first(s.rule ORDER BY s.failing DESC, s.rule)", "NULL::VARCHAR",
+                    "list(s.source_ip ORDER BY s.failing DESC, s.source_ip)", "count(DISTINCT s.source_ip)"), LIST_COLUMNS,
+            listsJoin(true).replace("%", "%%"));
+
+    private static final String SENDING_SYSTEMS = """
+            WITH members AS (
+                SELECT s.*, s.system || chr(0) || %1$s AS key FROM q_sources s
+            ), g AS (
+                SELECT s.key, %2$s FROM members s GROUP BY s.key
+            )
+            SELECT g.* %3$s FROM g %4$s
+            ORDER BY g.messages DESC, g.system, g.rule
+            """.formatted(CLASS_OF_RULE.replace("rule", "s.rule"),
+            FACT_COLUMNS.formatted("first(s.policy_domain ORDER BY s.messages DESC)", "first(s.system)",
+                    "first(s.rule ORDER BY s.failing DESC, s.messages DESC, s.rule)", "NULL::VARCHAR",
+                    "list(s.source_ip ORDER BY s.messages DESC, s.source_ip)", "count(DISTINCT s.source_ip)"), LIST_COLUMNS,
+            listsJoin(false));
+
+    private static final String SOURCES = """
+            WITH members AS (
+                SELECT s.*, s.policy_domain || chr(0) || s.source_ip || chr(0) || s.entry AS key FROM q_sources s WHERE %%1$s
+            ), g AS (
+                SELECT s.key, %1$s FROM members s GROUP BY s.key
+            )
+            SELECT g.* %2$s, pd.per_day_days, pd.per_day_affected FROM g %3$s
+            LEFT JOIN (SELECT m.key, list(d.day ORDER BY d.day) AS per_day_days, list(d.affected ORDER BY d.day) AS per_day_affected
+                       FROM members m JOIN q_source_days d USING (policy_domain, source_ip, entry) GROUP BY m.key) pd
+              ON pd.key = g.key
+            ORDER BY g.quarantined + g.rejected DESC, g.failing DESC, g.messages DESC, g.policy_domain, g.source_ip
+            """.formatted(FACT_COLUMNS.formatted("first(s.policy_domain)", "first(s.system)", "first(s.rule)",
+            "first(s.source_ip)", "list(s.source_ip)", "1"), LIST_COLUMNS, listsJoin(true));
+
+
+    /** What a source, or a system of sources, shows: the numbers and names its class, evidence and fix come from. */
+    record Facts(String policyDomain, String system, String rule, String sourceIp, List<String> ips, int addresses,
+                 long messages, long failing, double quarantined, double rejected, long absorbed, long authorFailed,
+                 long authenticated, long thirdPartySpf, long strictOnly, long receiverOnly, long receiverDkim, long dkimAlignedPassing,
+                 long messagesRfc7489, int sendingDays, int scopeDays, String reason, List<String> reasons, String service,
+                 String serviceType, String serviceDetail, long serviceMessages, String ptr, String ptrOrg, String ownOrg,
+                 String entryName, String entryNote, LocalDateTime firstSeen, LocalDateTime lastSeen, List<String> dkimDomains,
+                 List<String> selectors, List<String> spfDomains, List<String> brokenSignatures, List<String> headerFrom,
+                 SortedMap<LocalDate, Double> perDay, long spfAlignedMessages, long dkimAlignedMessages, List<String> ptrs,
+                 List<String> spfPassDomains, List<String> envelopeFrom, List<String> reporters, List<String> failedDkimDomains,
+                 List<String> dkimKeys) {
+
+        SenderClass senderClass() {
+            return classOf(rule);
+        }
+
+        /** Messages per sending day, on average. */
+        double perSendingDay() {
+            return sendingDays == 0 ? 0 : (double) messages / sendingDays;
+        }
+    }
+
+    static SenderClass classOf(String rule) {
+        return switch (rule) {
+            case "passing" -> SenderClass.PASSING;
+            case "not-ours", "none" -> SenderClass.SPOOFING;
+            case "forwarder" -> SenderClass.FORWARDER;
+            case "third-party", "steady", "batch" -> SenderClass.UNVERIFIED;
+            default -> SenderClass.MISCONFIGURED;
+        };
+    }
+
+    private void query(String sql, Consumer<Facts> each) {
+        long start = System.nanoTime();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            boolean perDay = hasColumn(rs, "per_day_days");
+            while (rs.next()) {
+                SortedMap<LocalDate, Double> days = new TreeMap<>();
+                if (perDay) {
+                    Object[] d = array(rs.getArray("per_day_days"));
+                    Object[] n = array(rs.getArray("per_day_affected"));
+                    for (int i = 0; i < d.length; i++) {
+                        days.put(d[i] instanceof LocalDate l ? l : LocalDate.parse(String.valueOf(d[i]).substring(0, 10)),
+                                ((Number) n[i]).doubleValue());
+                    }
+                }
+                each.accept(new Facts(rs.getString("policy_domain"), rs.getString("system"), rs.getString("rule"),
+                        rs.getString("source_ip"), strings(rs, "ips"), rs.getInt("addresses"), rs.getLong("messages"),
+                        rs.getLong("failing"), rs.getDouble("quarantined"), rs.getDouble("rejected"), rs.getLong("absorbed"),
+                        rs.getLong("author_failed"), rs.getLong("authenticated"), rs.getLong("third_party_spf"),
+                        rs.getLong("strict_only"), rs.getLong("receiver_only"), rs.getLong("receiver_dkim"),
+                        rs.getLong("dkim_aligned_passing"),
+                        rs.getLong("messages_rfc7489"), rs.getInt("sending_days"), rs.getInt("scope_days"), rs.getString("reason"),
+                        strings(rs, "reasons"), rs.getString("service"), rs.getString("service_type"),
+                        rs.getString("service_detail"), rs.getLong("service_messages"), rs.getString("ptr"),
+                        rs.getString("ptr_org"), rs.getString("own_org"), rs.getString("entry_name"), rs.getString("entry_note"),
+                        rs.getObject("first_seen", LocalDateTime.class), rs.getObject("last_seen", LocalDateTime.class),
+                        strings(rs, "dkim_domains"), strings(rs, "selectors"), strings(rs, "spf_domains"),
+                        strings(rs, "broken"), strings(rs, "header_from"), days, rs.getLong("spf_aligned_messages"),
+                        rs.getLong("dkim_aligned_messages"), strings(rs, "ptrs"), strings(rs, "spf_pass_domains"),
+                        strings(rs, "envelope_from"), strings(rs, "reporters"), strings(rs, "failed_dkim_domains"),
+                        strings(rs, "dkim_keys")));
+            }
+            timing(sql, start);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static boolean hasColumn(ResultSet rs, String name) throws SQLException {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            if (rs.getMetaData().getColumnLabel(i).equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> strings(ResultSet rs, String column) throws SQLException {
+        Object[] values = array(rs.getArray(column));
+        List<String> list = new ArrayList<>(values.length);
+        for (Object v : values) {
+            if (v != null) {
+                list.add(String.valueOf(v));
+            }
+        }
+        return list;
+    }
+
+    private static Object[] array(java.sql.Array array) throws SQLException {
+        return array == null ? new Object[0] : (Object[]) array.getArray();
+    }
+
+    /** A number as an SQL literal. */
+    private static String number(double n) {
+        return String.format(Locale.ROOT, "%.6f", n);
+    }
+
+    private void execute(String sql) throws SQLException {
+        long start = System.nanoTime();
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+        timing(sql, start);
+    }
+
+    private void run(String sql, Object[] parameters) throws SQLException {
+        long start = System.nanoTime();
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            s.execute();
+        }
+        timing(sql, start);
+    }
+
+    /** With {@code -Ddmarcq.timing}, each statement's time on standard error: for the benchmark notes. */
+    private static void timing(String sql, long start) {
+        if (TIMING) {
+            String first = sql.strip().lines().findFirst().orElse("");
+            System.err.printf(Locale.ROOT, "dmarcq timing: %7.3f s  %s%n", (System.nanoTime() - start) / 1e9,
+                    first.length() > 90 ? first.substring(0, 90) : first);
+        }
+    }
+
+    private static final boolean TIMING = System.getProperty("dmarcq.timing") != null;
+
+    private StoreException failure(SQLException e) {
+        return new StoreException(store.file() + ": cannot analyse the senders: " + firstLine(e.getMessage()), e);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** Drops the temporary tables. */
+    @Override
+    public void close() {
+        try (Statement s = connection.createStatement()) {
+            for (String table : TABLES) {
+                s.execute("DROP TABLE IF EXISTS temp." + table);
+            }
+        } catch (SQLException e) {
+            // temporary tables vanish with the connection anyway
+        }
+    }
+}
