@@ -216,12 +216,20 @@ final class TlsCommand implements Callable<Integer> {
                 description = "Days of TLS reports needed for a verdict (default: ${DEFAULT-VALUE}).")
         int minDays;
 
+        @Option(names = "--resolved-after", paramLabel = "DAYS", defaultValue = "7",
+                description = "A cause not seen in the last DAYS days of reports counts as resolved and does not make the"
+                        + " verdict not safe (default: ${DEFAULT-VALUE}).")
+        int resolvedAfter;
+
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
             if (minDays < 1) {
                 throw UserException.usage("--min-days " + minDays + ": expected at least 1");
+            }
+            if (resolvedAfter < 0) {
+                throw UserException.usage("--resolved-after " + resolvedAfter + ": expected 0 or more days");
             }
             StsPolicy proposed = null;
             if (policy != null) {
@@ -235,7 +243,7 @@ final class TlsCommand implements Callable<Integer> {
             }
             List<TlsEnforcement> results;
             try (Store store = open(database)) {
-                results = TlsWhatIf.enforce(store, scope.toScope(), proposed, minDays);
+                results = TlsWhatIf.enforce(store, scope.toScope(), proposed, minDays, resolvedAfter);
             }
             if (proposed != null && results.size() > 1) {
                 throw new UserException("--policy is one domain's policy, and the reports cover "
@@ -265,7 +273,7 @@ final class TlsCommand implements Callable<Integer> {
         }
 
         private static void text(TlsEnforcement r, PrintWriter out) {
-            out.printf(Locale.ROOT, "%s: mode enforce is %s%n", r.policyDomain(), r.verdict().toUpperCase(Locale.ROOT));
+            out.printf(Locale.ROOT, "%s: %s%n", r.policyDomain(), r.sentence());
             for (String why : r.because()) {
                 out.println("  " + why);
             }
@@ -273,13 +281,14 @@ final class TlsCommand implements Callable<Integer> {
                 out.println();
                 List<Object[]> rows = new ArrayList<>();
                 for (TlsEnforcement.Cause c : r.causes()) {
-                    rows.add(new Object[] {c.label(), c.blocksDelivery() ? "yes" : "no", c.sessions(), c.firstDay(), c.lastDay(),
-                            c.mxHosts(), c.reporters()});
+                    rows.add(new Object[] {c.label(), c.resolved() ? "resolved" : c.blocksDelivery() ? "yes" : "no", c.sessions(),
+                            c.firstDay(), c.lastDay(), c.mxHosts(), c.reporters()});
                 }
                 indent(out, List.of("cause", "blocks", "sessions", "first_day", "last_day", "mx_hosts", "reporters"), rows);
                 out.println("  what to fix:");
                 for (TlsEnforcement.Cause c : r.causes()) {
-                    out.println("  - " + c.label() + ": " + c.fix());
+                    out.println("  - " + c.label() + (c.resolved() ? " (resolved: not seen since " + c.lastDay() + ")" : "") + ": "
+                            + c.fix());
                 }
             }
             TlsEnforcement.PolicyCheck check = r.policyCheck();
@@ -302,6 +311,8 @@ final class TlsCommand implements Callable<Integer> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("policy_domain", r.policyDomain());
                 m.put("verdict", r.verdict());
+                m.put("sentence", r.sentence());
+                m.put("last_day", r.lastDay() == null ? null : r.lastDay().toString());
                 m.put("because", r.because());
                 m.put("days", r.days());
                 m.put("reporters", r.reporters());
@@ -325,6 +336,7 @@ final class TlsCommand implements Callable<Integer> {
                     x.put("first_day", c.firstDay() == null ? null : c.firstDay().toString());
                     x.put("last_day", c.lastDay() == null ? null : c.lastDay().toString());
                     x.put("fix", c.fix());
+                    x.put("resolved", c.resolved());
                     causes.add(x);
                 }
                 m.put("causes", causes);

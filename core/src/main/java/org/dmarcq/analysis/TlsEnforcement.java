@@ -14,12 +14,23 @@ import java.util.List;
  * @param wouldFail sessions that enforce would not have delivered: the failures of every cause that
  *     blocks delivery, and failures the reports give no details for
  * @param verdict {@code safe}, {@code not safe}, {@code not enough data}, or {@code already enforced}
+ * @param lastDay the last UTC day of reports for the domain
  * @param because the facts behind the verdict
  * @param policyCheck what a proposed policy file says, or null when none was given
  */
 public record TlsEnforcement(String policyDomain, int days, List<String> reporters, long testingSessions,
                              long failedInTesting, long wouldFail, List<Cause> causes, String verdict,
-                             List<String> because, PolicyCheck policyCheck) {
+                             List<String> because, PolicyCheck policyCheck, LocalDate lastDay) {
+
+    /** The verdict as a sentence. */
+    public String sentence() {
+        return switch (verdict) {
+            case "safe" -> "switching MTA-STS to mode: enforce is safe";
+            case "not safe" -> "switching MTA-STS to mode: enforce is not safe";
+            case "already enforced" -> "MTA-STS is already in mode: enforce";
+            default -> "there is not enough data yet to say whether MTA-STS mode: enforce is safe";
+        };
+    }
 
     /**
      * Failed sessions of one cause.
@@ -33,10 +44,12 @@ public record TlsEnforcement(String policyDomain, int days, List<String> reporte
      * @param failureReasonCodes the reporters' reason codes, e.g. {@code X509_V_ERR_...}
      * @param firstDay the first UTC day a report shows it, null for {@code no-details}
      * @param lastDay the last: a cause not seen for a while may be fixed already
+     * @param resolved whether it stopped well before the end of the data ({@code resolvedAfterDays}
+     *     before the last day of reports): shown, but it does not make the verdict not safe
      */
     public record Cause(String cause, String label, boolean blocksDelivery, long sessions, List<String> resultTypes,
                         List<String> mxHosts, List<String> sendingMtas, List<String> reporters,
-                        List<String> failureReasonCodes, LocalDate firstDay, LocalDate lastDay, String fix) {}
+                        List<String> failureReasonCodes, LocalDate firstDay, LocalDate lastDay, String fix, boolean resolved) {}
 
     /**
      * A proposed policy file checked against what the reports show.

@@ -25,6 +25,18 @@ public final class TlsWhatIf {
      * @param minDays days of reports needed before any verdict but {@code not enough data}
      */
     public static List<TlsEnforcement> enforce(Store store, Scope scope, StsPolicy proposed, int minDays) {
+        return enforce(store, scope, proposed, minDays, RESOLVED_AFTER_DAYS);
+    }
+
+    /** Days without a cause, before the last day of reports, after which it counts as resolved. */
+    public static final int RESOLVED_AFTER_DAYS = 7;
+
+    /**
+     * @param resolvedAfterDays a blocking cause last seen more than this many days before the last
+     *     day of reports counts as resolved (an expired certificate renewed since) and does not make
+     *     the verdict not safe
+     */
+    public static List<TlsEnforcement> enforce(Store store, Scope scope, StsPolicy proposed, int minDays, int resolvedAfterDays) {
         try {
             Map<String, Domain> domains = new LinkedHashMap<>();
             TlsSummaries.query(store, """
@@ -32,7 +44,8 @@ public final class TlsWhatIf {
                            coalesce(sum(successful_sessions + failed_sessions) FILTER (WHERE coalesce(sts_mode, 'testing') = 'testing'), 0),
                            coalesce(sum(failed_sessions) FILTER (WHERE coalesce(sts_mode, 'testing') = 'testing'), 0),
                            list(DISTINCT sts_mode ORDER BY sts_mode) FILTER (WHERE sts_mode IS NOT NULL),
-                           flatten(list(mx_hosts))
+                           flatten(list(mx_hosts)), max(begin_time::DATE),
+                           coalesce(sum(successful_sessions) FILTER (WHERE coalesce(sts_mode, 'testing') = 'testing'), 0)
                     FROM tls_sessions WHERE policy_type = 'sts' AND policy_domain IS NOT NULL AND %s
                     GROUP BY policy_domain ORDER BY policy_domain""", scope, rs -> {
                 Domain d = new Domain(rs.getString(1));
@@ -41,6 +54,8 @@ public final class TlsWhatIf {
                 d.testingSessions = rs.getLong(4);
                 d.failedInTesting = rs.getLong(5);
                 d.modes = Senders.strings(rs, 6);
+                d.lastDay = rs.getObject(8, LocalDate.class);
+                d.successfulInTesting = rs.getLong(9);
                 for (String host : Senders.strings(rs, 7)) {
                     if (!host.startsWith("*")) {
                         d.mxSeen.add(host);
@@ -74,6 +89,9 @@ public final class TlsWhatIf {
                 if (!rs.getBoolean(9)) {
                     return;
                 }
+                if (mx != null) {
+                    d.failedByMx.merge(mx, rs.getLong(7), Long::sum);
+                }
                 List<String> patterns = proposed != null ? proposed.mx() : Senders.strings(rs, 8);
                 String type = rs.getString(2);
                 Acc c = d.cause(cause(type, mx, patterns));
@@ -87,7 +105,7 @@ public final class TlsWhatIf {
             });
             List<TlsEnforcement> results = new ArrayList<>();
             for (Domain d : domains.values()) {
-                results.add(d.result(proposed, minDays));
+                results.add(d.result(proposed, minDays, resolvedAfterDays));
             }
             return results;
         } catch (SQLException e) {
@@ -141,9 +159,14 @@ public final class TlsWhatIf {
             return !cause.equals("policy-fetch-error");
         }
 
-        TlsEnforcement.Cause result(String domain) {
+        /** Last seen well before the end of the data: fixed since, as far as the reports tell. */
+        boolean resolved(LocalDate lastDay, int resolvedAfterDays) {
+            return last != null && lastDay != null && last.isBefore(lastDay.minusDays(resolvedAfterDays));
+        }
+
+        TlsEnforcement.Cause result(String domain, boolean resolved) {
             return new TlsEnforcement.Cause(cause, label(), blocks(), sessions, List.copyOf(resultTypes), List.copyOf(mxHosts),
-                    List.copyOf(sendingMtas), List.copyOf(reporters), List.copyOf(codes), first, last, fix(domain));
+                    List.copyOf(sendingMtas), List.copyOf(reporters), List.copyOf(codes), first, last, fix(domain), resolved);
         }
 
         private String label() {
@@ -191,6 +214,9 @@ public final class TlsWhatIf {
         List<String> modes = List.of();
         long testingSessions;
         long failedInTesting;
+        long successfulInTesting;
+        LocalDate lastDay;
+        final Map<String, Long> failedByMx = new LinkedHashMap<>();
         final TreeSet<String> mxSeen = new TreeSet<>();
         final Map<String, Acc> causes = new LinkedHashMap<>();
 
@@ -202,18 +228,24 @@ public final class TlsWhatIf {
             return causes.computeIfAbsent(cause, Acc::new);
         }
 
-        TlsEnforcement result(StsPolicy proposed, int minDays) {
+        TlsEnforcement result(StsPolicy proposed, int minDays, int resolvedAfterDays) {
             List<TlsEnforcement.Cause> list = new ArrayList<>();
             long blocking = 0;
+            List<String> resolved = new ArrayList<>();
             for (Acc a : causes.values()) {
                 if (a.sessions > 0) {
-                    list.add(a.result(name));
-                    if (a.blocks()) {
+                    boolean fixed = a.blocks() && a.resolved(lastDay, resolvedAfterDays);
+                    list.add(a.result(name, fixed));
+                    if (a.blocks() && !fixed) {
                         blocking += a.sessions;
+                    }
+                    if (fixed) {
+                        resolved.add(String.format(Locale.ROOT, "%s (%,d sessions, last on %s)", a.label(), a.sessions, a.last));
                     }
                 }
             }
-            list.sort(Comparator.comparing(TlsEnforcement.Cause::blocksDelivery).reversed()
+            list.sort(Comparator.comparing(TlsEnforcement.Cause::resolved)
+                    .thenComparing(Comparator.comparing(TlsEnforcement.Cause::blocksDelivery).reversed())
                     .thenComparing(Comparator.comparingLong(TlsEnforcement.Cause::sessions).reversed())
                     .thenComparing(TlsEnforcement.Cause::cause));
             // Result types are not exclusive: details may count a session twice, never more than failed.
@@ -228,8 +260,13 @@ public final class TlsWhatIf {
                     because.add("the proposed policy is invalid: " + p);
                 }
                 if (!unmatched.isEmpty()) {
-                    because.add("the proposed policy's mx: patterns do not match " + String.join(", ", unmatched)
-                            + ", seen in the reports: mail to " + (unmatched.size() == 1 ? "it" : "them") + " would not be delivered");
+                    long failedThere = unmatched.stream().mapToLong(h -> failedByMx.getOrDefault(h, 0L)).sum();
+                    because.add(String.format(Locale.ROOT, "the proposed policy's mx: patterns do not match %s, seen in the"
+                            + " reports: under enforce every session to %s fails, the successful ones too; the reports count"
+                            + " successful sessions per policy, not per MX host, so that is %,d failed sessions and up to %,d"
+                            + " successful ones (%.1f%% of the sessions at most)", String.join(", ", unmatched),
+                            unmatched.size() == 1 ? "it" : "them", failedThere, successfulInTesting,
+                            testingSessions == 0 ? 0 : 100.0 * (failedThere + successfulInTesting) / testingSessions));
                 }
                 if (proposed.valid() && !"enforce".equals(proposed.mode())) {
                     because.add("the proposed policy says mode: " + proposed.mode() + ", not enforce");
@@ -247,6 +284,10 @@ public final class TlsWhatIf {
                     because.add(String.format(Locale.ROOT, "%,d %s policy fetch errors: delivered under enforce too,"
                             + " without MTA-STS", notBlocking, notBlocking == 1 ? "session had" : "sessions had"));
                 }
+                if (!resolved.isEmpty()) {
+                    because.add("resolved, not seen in the last " + resolvedAfterDays + " days of reports (up to " + lastDay + "): "
+                            + String.join("; ", resolved));
+                }
                 if (days < minDays) {
                     verdict = "not enough data";
                     because.add(String.format(Locale.ROOT, "only %d %s of reports; %d needed", days, days == 1 ? "day" : "days", minDays));
@@ -259,7 +300,7 @@ public final class TlsWhatIf {
                 }
             }
             return new TlsEnforcement(name, days, reporters, testingSessions, failedInTesting, wouldFail, List.copyOf(list),
-                    verdict, List.copyOf(because), check);
+                    verdict, List.copyOf(because), check, lastDay);
         }
     }
 }

@@ -55,6 +55,30 @@ class TlsWhatIfTest {
     }
 
     @Test
+    void aCauseThatStoppedWellBeforeTheEndIsResolvedAndDoesNotBlock() throws Exception {
+        List<String> reports = new ArrayList<>();
+        for (int day = 1; day <= 20; day++) {
+            // an expired certificate on days 2 and 3, renewed since
+            reports.add(day == 2 || day == 3 ? report(day, "testing", 990, 10, detail("certificate-expired", "mx2.example.com", 10))
+                    : report(day, "testing", 1000, 0));
+        }
+        try (Store store = week(reports)) {
+            TlsEnforcement r = only(TlsWhatIf.enforce(store, Scope.all(), null, 7));
+            assertThat(r.verdict()).isEqualTo("safe");
+            assertThat(r.sentence()).isEqualTo("switching MTA-STS to mode: enforce is safe");
+            assertThat(r.wouldFail()).isZero();
+            assertThat(r.causes()).singleElement().satisfies(c -> {
+                assertThat(c.cause()).isEqualTo("certificate-expired");
+                assertThat(c.resolved()).isTrue();
+                assertThat(c.lastDay()).hasToString("2025-11-03");
+            });
+            assertThat(r.because()).anyMatch(b -> b.startsWith("resolved, not seen in the last 7 days of reports"));
+            assertThat(only(TlsWhatIf.enforce(store, Scope.all(), null, 7, 30)).verdict()).as("with a longer memory")
+                    .isEqualTo("not safe");
+        }
+    }
+
+    @Test
     void aCleanWeekIsSafe() throws Exception {
         List<String> reports = new ArrayList<>();
         for (int day = 1; day <= 7; day++) {
