@@ -96,9 +96,13 @@ public final class Ingest {
             reading.forEach(ParsedFile::cancel);
             pool.shutdownNow();
         }
-        PublicSuffixList list = suffixes != null ? suffixes : PublicSuffixList.bundled();
+        PublicSuffixList list = suffixList();
         store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);
         return totals.summary(inputs.size());
+    }
+
+    private PublicSuffixList suffixList() {
+        return suffixes != null ? suffixes : PublicSuffixList.bundled();
     }
 
     /** Reads the inputs ahead on the workers and stores them here, in order, committing as it goes. */
@@ -109,7 +113,7 @@ public final class Ingest {
         for (int i = 0; i < inputs.size(); i++) {
             while (next < inputs.size() && next < i + READ_AHEAD) {
                 ParsedFile file = new ParsedFile(inputs.get(next++), options, stdin, loader::isStored, loader::isStored,
-                        MemoryBudget.SHARED);
+                        MemoryBudget.SHARED, suffixList()::organizationalDomain);
                 reading.add(file);
                 pool.execute(file);
             }

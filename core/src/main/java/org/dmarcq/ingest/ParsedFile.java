@@ -10,12 +10,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.dmarcq.report.Location;
 import org.dmarcq.report.ReportFormatException;
 import org.dmarcq.report.ReportHeader;
 import org.dmarcq.report.ReportReader;
 import org.dmarcq.report.ReportRecord;
 import org.dmarcq.report.ReportWarning;
+import org.dmarcq.rules.DomainNames;
 import org.dmarcq.tlsrpt.TlsReport;
 import org.dmarcq.tlsrpt.TlsReportReader;
 
@@ -75,6 +77,7 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
     private final Predicate<ReportHeader> stored;
     private final Predicate<TlsReport> tlsStored;
     private final MemoryBudget budget;
+    private final UnaryOperator<String> organizationalDomain;
     private final BlockingQueue<Item> items = new ArrayBlockingQueue<>(16);
     private final Semaphore queuedChars = new Semaphore(QUEUED_CHARS);
     private volatile boolean cancelled;
@@ -82,14 +85,16 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
     private volatile boolean beingStored;
     private int problems;
 
+    /** @param organizationalDomain of an ASCII domain name, by the Public Suffix List: for a report without a policy domain */
     ParsedFile(Inputs.Input input, IngestOptions options, InputStream stdin, Predicate<ReportHeader> stored,
-               Predicate<TlsReport> tlsStored, MemoryBudget budget) {
+               Predicate<TlsReport> tlsStored, MemoryBudget budget, UnaryOperator<String> organizationalDomain) {
         this.input = input;
         this.options = options;
         this.stdin = stdin;
         this.stored = stored;
         this.tlsStored = tlsStored;
         this.budget = budget;
+        this.organizationalDomain = organizationalDomain;
     }
 
     Inputs.Input input() {
@@ -200,7 +205,7 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
             try {
                 parse(ReportReader.open(bytes.content(), where), where, 0, done);
             } catch (ReportFormatException e) {
-                if (!bytes.whole() || !repair(bytes, where, e, done[0])) {
+                if (!bytes.whole() || !(repair(bytes, where, e, done[0]) || withPolicyDomain(bytes, where, e, done[0]))) {
                     problem(e.location(), e.problem(), null);
                 }
             } catch (CorruptInputException e) {
@@ -249,6 +254,35 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
                 return false;
             }
             parse(reader, where, done, new int[1]);
+            return true;
+        } catch (ReportFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Parses a report that names no policy domain with the one its records' {@code header_from}
+     * domains share, when they share one organizational domain; false when they do not.
+     */
+    private boolean withPolicyDomain(ReportBytes bytes, Location where, ReportFormatException original, int done)
+            throws IOException {
+        if (!original.problem().equals(ReportReader.NO_POLICY_DOMAIN)) {
+            return false;
+        }
+        java.util.Set<String> organizations = new java.util.TreeSet<>();
+        try (ReportReader reader = ReportReader.open(bytes.content(), where, "invalid")) {
+            for (ReportRecord r; (r = reader.next()) != null; ) {
+                String org = r.headerFrom() == null ? null : organizationalDomain.apply(DomainNames.toAscii(r.headerFrom()));
+                organizations.add(org == null ? "" : org);
+            }
+        } catch (ReportFormatException e) {
+            return false;
+        }
+        if (organizations.size() != 1 || organizations.contains("")) {
+            return false;
+        }
+        try {
+            parse(ReportReader.open(bytes.content(), where, organizations.iterator().next()), where, done, new int[1]);
             return true;
         } catch (ReportFormatException e) {
             return false;

@@ -42,11 +42,15 @@ public final class ReportReader implements Closeable {
     private static final Set<String> OVERRIDES = Set.of("forwarded", "sampled_out", "trusted_forwarder", "mailing_list",
             "local_policy", "other", "policy_test_mode");
 
+    /** The problem of a report without a policy domain, which a caller may supply ({@link #open(InputStream, Location, String)}). */
+    public static final String NO_POLICY_DOMAIN = "no <policy_published> <domain>";
     private static final int MAX_DEPTH = 64;
     /** Characters of text one element may hold: a value, or all the values of a record together. */
     static final int MAX_TEXT = 1 << 20;
     private static final XMLInputFactory FACTORY = createFactory();
     private final Location source;
+    /** The policy domain to use when the report gives none, or null to refuse such a report. */
+    private String policyDomain;
     private final XmlInput input;
     private final XMLStreamReader xml;
     private final Warnings warnings = new Warnings();
@@ -85,6 +89,7 @@ public final class ReportReader implements Closeable {
         this.input = previous.input;
         this.xml = previous.xml;
         this.malformedBefore = input.malformedBytes();
+        this.policyDomain = previous.policyDomain;
     }
 
     /**
@@ -93,7 +98,17 @@ public final class ReportReader implements Closeable {
      * @param source where the bytes come from, used in every message
      */
     public static ReportReader open(InputStream in, Location source) throws IOException, ReportFormatException {
+        return open(in, source, null);
+    }
+
+    /**
+     * The same, for a report whose {@code policy_published} has no {@code domain}: {@code
+     * policyDomain} is used instead, with a warning (the caller found it in the records'
+     * {@code header_from}). Null refuses such a report.
+     */
+    public static ReportReader open(InputStream in, Location source, String policyDomain) throws IOException, ReportFormatException {
         ReportReader reader = new ReportReader(in, source);
+        reader.policyDomain = policyDomain;
         try {
             reader.readHeader();
             return reader;
@@ -241,6 +256,14 @@ public final class ReportReader implements Closeable {
                 event = xml.next();
             }
             String root = xml.getLocalName();
+            if ("schema".equals(root)) {
+                // Spec D3: a large reporter wraps the report in <xs:schema>: read the <feedback> inside.
+                warnings.add(here(), "the report is wrapped in <" + (xml.getPrefix() == null || xml.getPrefix().isEmpty() ? "" : xml.getPrefix() + ":") + "schema>; read the <feedback> inside");
+                do {
+                    event = xml.next();
+                } while (event != XMLStreamConstants.START_ELEMENT && event != XMLStreamConstants.END_DOCUMENT);
+                root = event == XMLStreamConstants.START_ELEMENT ? xml.getLocalName() : root;
+            }
             if (!"feedback".equals(root)) {
                 throw new ReportFormatException(here(), "not a DMARC aggregate report: the root element is <" + root
                         + ">, expected <feedback>");
@@ -465,7 +488,11 @@ public final class ReportReader implements Closeable {
             throw new ReportFormatException(at, "refused: <date_range>: " + implausible);
         }
         if (policy.domain == null) {
-            throw new ReportFormatException(at, "no <policy_published> <domain>");
+            if (policyDomain == null) {
+                throw new ReportFormatException(at, NO_POLICY_DOMAIN);
+            }
+            policy.domain = policyDomain;
+            warnings.add(at, NO_POLICY_DOMAIN + "; taken from the records' header_from: " + policyDomain);
         }
         known(policy.p, DISPOSITIONS, "policy p", at);
         known(policy.sp, DISPOSITIONS, "policy sp", at);
