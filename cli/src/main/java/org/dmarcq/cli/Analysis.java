@@ -6,7 +6,8 @@ import org.dmarcq.store.Store;
 
 /**
  * Opening the database for a question: it must exist, its domains table must be current, and,
- * for the commands that name addresses, reverse DNS is looked up first.
+ * for the commands that name addresses, reverse DNS is looked up first. Then the connection is
+ * locked down as for {@code dmarcq sql}: the questions need no files and no settings.
  */
 final class Analysis {
     private Analysis() {}
@@ -25,6 +26,8 @@ final class Analysis {
             // after the lookups: the reverse DNS names are grouped by their organizational domains too
             PublicSuffixList list = suffixes.list();
             store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);
+            // a view or macro planted with sql --write runs here too: it must not reach files either
+            store.lockDown(false);
             return store;
         } catch (RuntimeException e) {
             store.close();

@@ -73,6 +73,7 @@ final class IngestCommand implements Callable<Integer> {
         IngestSummary summary;
         try (Store store = Store.open(database.path());
              Progress progress = terminal ? new Progress() : null) {
+            store.lockDown(false); // dmarcq reads the inputs itself; DuckDB needs no files but the database
             IngestListener listener = new IngestListener() {
                 @Override
                 public void started(int files) {

@@ -61,6 +61,10 @@ final class SqlCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), statements == 0 ? "no SQL statement given"
                     : "dmarcq sql runs one statement, and this is " + statements + "; run a script with dmarcq shell < FILE");
         }
+        String refused = Shell.refusal(statement);
+        if (refused != null) {
+            throw new UserException("SQL: " + refused);
+        }
         try (Store store = write ? Store.open(database.path()) : Store.openReadOnly(database.path())) {
             store.lockDown(allowFiles);
             return run(store, out);

@@ -74,7 +74,9 @@ final class TlsCommand implements Callable<Integer> {
 
     /** TLS questions need no domains refresh, so the database opens read-only. */
     static Store open(DatabaseOptions database) {
-        return Store.openReadOnly(database.existing());
+        Store store = Store.openReadOnly(database.existing());
+        store.lockDown(false);
+        return store;
     }
 
     private static Double rate(Double rate) {

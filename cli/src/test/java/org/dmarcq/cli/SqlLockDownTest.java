@@ -27,7 +27,7 @@ class SqlLockDownTest extends CommandTest {
 
     @BeforeEach
     void ingest() throws Exception {
-        assertThat(run("ingest", "--db", db(), "testdata/reports/google.xml")).isZero();
+        assertThat(run("ingest", "--db", db(), "testdata/reports/google.xml")).as(err.toString()).isZero();
         Files.writeString(temp.resolve("outside.csv"), "a,b\n1,2\n");
     }
 
@@ -46,6 +46,8 @@ class SqlLockDownTest extends CommandTest {
         SET threads = 1                                       | dmarcq sql and shell do not change DuckDB's settings
         SET enable_external_access = true                     | dmarcq sql and shell do not change DuckDB's settings
         RESET lock_configuration                              | dmarcq sql and shell do not change DuckDB's settings
+        CALL enable_logging(storage = 'file', storage_path = 'TEMP/logs') | dmarcq sql and shell do not turn on DuckDB's logging
+        SELECT * FROM "ENABLE_LOGGING"()                      | dmarcq sql and shell do not turn on DuckDB's logging
         """)
     void refusedWithoutAllowFiles(String statement, String hint) throws Exception {
         String sql = statement.replace("TEMP", temp.toString());
@@ -82,6 +84,7 @@ class SqlLockDownTest extends CommandTest {
         assertThat(run("sql", "--db", db(), "SELECT 1; SELECT 2")).isEqualTo(2);
         assertThat(err.toString()).startsWith("dmarcq: dmarcq sql runs one statement, and this is 2; run a script with dmarcq shell < FILE");
         assertThat(run("sql", "--db", db(), "SELECT 1 AS one; -- a comment after the end is fine")).as(err.toString()).isZero();
+        assertThat(run("sql", "--db", db(), "SELECT 'enable_logging' AS word -- enable_logging()")).as(err.toString()).isZero();
     }
 
     @Test

@@ -85,6 +85,15 @@ public final class Shell {
         return (int) Statements.script(sql).stream().filter(s -> !s.isDotCommand()).count();
     }
 
+    /**
+     * Why dmarcq refuses to run the statement, or null. DuckDB's {@code enable_logging} is a call
+     * that the locked configuration does not stop; logging to a file that the lock-down forbids
+     * aborts the process at the next statement.
+     */
+    public static String refusal(String statement) {
+        return Statements.enablesLogging(statement) ? "dmarcq sql and shell do not turn on DuckDB's logging" : null;
+    }
+
     /** Reads and runs statements on a terminal until {@code .quit} or Ctrl-D; returns the exit status. */
     public int interactive(Terminal terminal, Path history) {
         LineReader reader = LineReaderBuilder.builder()
@@ -183,6 +192,10 @@ public final class Shell {
     }
 
     private Outcome sql(String text) {
+        String refused = refusal(text);
+        if (refused != null) {
+            throw new ShellException(refused);
+        }
         long start = System.nanoTime();
         // Prepared, not plain: DuckDB's driver then reports the real error, not its pending-result wrapper.
         try (PreparedStatement s = connection.prepareStatement(text)) {

@@ -79,6 +79,24 @@ final class Statements {
         return lastEnd >= 0 && meaningful(text.substring(lastEnd)) == null;
     }
 
+    /**
+     * Whether the statement calls DuckDB's {@code enable_logging}: a call, not a setting, so the
+     * locked configuration does not stop it, and with file access disabled its log writes later
+     * abort the whole process.
+     */
+    static boolean enablesLogging(String statement) {
+        StringBuilder code = new StringBuilder(statement.length());
+        Scanner scanner = new Scanner(statement);
+        while (scanner.pos < statement.length()) {
+            char c = statement.charAt(scanner.pos);
+            State before = scanner.state;
+            scanner.step();
+            boolean kept = before == State.CODE && scanner.state == State.CODE || before == State.NAME && scanner.state == State.NAME;
+            code.append(kept ? Character.toLowerCase(c) : ' ');
+        }
+        return java.util.regex.Pattern.compile("(?<![a-z0-9_$])enable_logging(?![a-z0-9_$])").matcher(code).find();
+    }
+
     /** The statement without surrounding blanks, or null when it is only blanks and comments. */
     private static String meaningful(String text) {
         Scanner scanner = new Scanner(text);
