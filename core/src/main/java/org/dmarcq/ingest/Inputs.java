@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * Expands what the user named into files: folders recursively, in name order, skipping hidden
  * entries; a Maildir (a folder with {@code cur} and {@code new}) contributes only its delivered
  * messages, not {@code tmp} or the mail server's index files. A symbolic link that leads back to a
- * folder being read is a loop: reported once, not followed.
+ * folder being read is a loop: reported once, not followed. Each real folder is read once, however
+ * many links lead to it, so that links cannot multiply the work.
  */
 final class Inputs {
     /**
@@ -24,6 +25,7 @@ final class Inputs {
 
     static List<Input> expand(List<String> names) {
         List<Input> inputs = new ArrayList<>();
+        java.util.Set<Path> read = new java.util.HashSet<>();
         for (String name : names) {
             if (name.equals("-")) {
                 inputs.add(new Input("-", null, null, true));
@@ -31,7 +33,7 @@ final class Inputs {
             }
             Path path = Path.of(name);
             if (Files.isDirectory(path)) {
-                folder(path, name, inputs, new java.util.HashSet<>());
+                folder(path, name, inputs, new java.util.HashSet<>(), read);
             } else if (Files.isRegularFile(path)) {
                 inputs.add(new Input(name, path, Files.isReadable(path) ? null : "cannot read the file: permission denied", true));
             } else {
@@ -41,7 +43,11 @@ final class Inputs {
         return inputs;
     }
 
-    private static void folder(Path dir, String name, List<Input> inputs, java.util.Set<Path> ancestors) {
+    /**
+     * @param ancestors the real folders being read, around this one
+     * @param read every real folder read so far
+     */
+    private static void folder(Path dir, String name, List<Input> inputs, java.util.Set<Path> ancestors, java.util.Set<Path> read) {
         Path real;
         try {
             real = dir.toRealPath();
@@ -53,6 +59,10 @@ final class Inputs {
             inputs.add(new Input(name, null, "a symbolic link loop: it leads back to " + real + ", which is being read; not"
                     + " read again", true));
             return;
+        }
+        if (!read.add(real)) {
+            ancestors.remove(real);
+            return; // read already, under the name it had first
         }
         boolean maildir = Files.isDirectory(dir.resolve("cur")) && Files.isDirectory(dir.resolve("new"));
         List<Path> children;
@@ -69,12 +79,14 @@ final class Inputs {
             if (Files.isDirectory(child)) {
                 boolean maildirFolder = maildir && (file.equals("cur") || file.equals("new") || file.startsWith("."));
                 if ((!hidden || maildirFolder) && !(maildir && file.equals("tmp"))) {
-                    folder(child, childName, inputs, ancestors);
+                    folder(child, childName, inputs, ancestors, read);
                 }
             } else if (!hidden && !maildir && !isDatabase(file) && Files.isRegularFile(child)) {
                 inputs.add(new Input(childName, child, null, false));
             } else if (!hidden && !maildir && Files.isSymbolicLink(child) && !Files.exists(child)) {
                 inputs.add(new Input(childName, null, "a symbolic link to nothing (or a loop of links)", false));
+            } else if (!hidden && !maildir && Files.exists(child) && !Files.isRegularFile(child)) {
+                inputs.add(new Input(childName, null, "not a regular file (a pipe, socket or device): not read", false));
             }
         }
         ancestors.remove(real);
