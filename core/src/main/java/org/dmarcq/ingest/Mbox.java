@@ -11,7 +11,9 @@ import java.util.Arrays;
  *
  * <p>A message starts at a line beginning "From " that follows an empty line (or starts the file)
  * and is followed by a header field: in the mboxo format, "From " lines inside bodies are not
- * quoted, and one that is not followed by a header is body text, not a new message. Quoted
+ * quoted, and one that is not followed by a header is body text, not a new message. A "From "
+ * line in the full form of a separator ({@code From sender Thu Nov  6 10:00:00 2025}) followed by
+ * a header field starts a message even without the empty line before it. Quoted
  * {@code >From } lines lose one {@code >} (mboxrd).
  */
 final class Mbox {
@@ -88,6 +90,16 @@ final class Mbox {
     private static boolean startsWithFrom(byte[] line, int offset) {
         return line.length >= offset + 5 && line[offset] == 'F' && line[offset + 1] == 'r' && line[offset + 2] == 'o'
                 && line[offset + 3] == 'm' && line[offset + 4] == ' ';
+    }
+
+    /** A whole "From " line in the form mbox writers give it: {@code From sender Thu Nov  6 10:00:00 2025}. */
+    private static final java.util.regex.Pattern ENVELOPE = java.util.regex.Pattern.compile(
+            "From \\S+ +(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\\d{1,2}"
+                    + " +\\d{1,2}:\\d\\d(:\\d\\d)?\\b.*\\b\\d{4}\\b.*\\r?\\n");
+
+    private static boolean isEnvelopeLine(byte[] line) {
+        return line[line.length - 1] == '\n'
+                && ENVELOPE.matcher(new String(line, java.nio.charset.StandardCharsets.ISO_8859_1)).matches();
     }
 
     /** Whether the line the stream is at looks like a header field ({@code Name: value}), without consuming it. */
@@ -180,6 +192,9 @@ final class Mbox {
             } else if (isBlank(next) && !midLine) {
                 held = next;
                 return advance();
+            } else if (startsWithFrom(next, 0) && isEnvelopeLine(next) && headerFollowsLine()) {
+                done = true; // a separator line that a careless writer put right after the last line of a message
+                return false;
             } else {
                 line = unquote(next);
             }

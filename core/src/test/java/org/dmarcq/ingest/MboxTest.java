@@ -50,6 +50,32 @@ class MboxTest {
     }
 
     @Test
+    void aFullSeparatorLineStartsAMessageEvenWithoutABlankLineBeforeIt() throws IOException {
+        assertThat(messages("""
+                From a@example.com Thu Nov  6 10:00:00 2025
+                Subject: one
+
+                Hello.
+                From b@example.com Thu Nov  6 10:00:01 2025
+                Subject: two
+
+                Bye.
+                From the desk of the postmaster Thu: body text
+                Subject: still body text, for the line above is no separator
+                """)).containsExactly("""
+                Subject: one
+
+                Hello.
+                """, """
+                Subject: two
+
+                Bye.
+                From the desk of the postmaster Thu: body text
+                Subject: still body text, for the line above is no separator
+                """);
+    }
+
+    @Test
     void quotedFromLinesLoseOneQuote() throws IOException {
         assertThat(messages("From a@example.com Thu Nov  6 10:00:00 2025\nSubject: x\n\n>From here\n>>From there\n"))
                 .containsExactly("Subject: x\n\nFrom here\n>From there\n");
