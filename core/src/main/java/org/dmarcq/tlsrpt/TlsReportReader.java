@@ -72,13 +72,18 @@ public final class TlsReportReader {
 
     private TlsReport read(byte[] json) throws ReportFormatException {
         JsonNode root;
-        try {
-            root = JSON.readTree(json);
+        try (JsonParser parser = JSON.createParser(json)) {
+            root = JSON.readTree(parser);
+            trailing(parser);
         } catch (JsonProcessingException e) {
             Location at = e.getLocation() == null ? where : where.at(e.getLocation().getLineNr(), e.getLocation().getColumnNr());
             throw new ReportFormatException(at, "not well-formed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new ReportFormatException(where, "cannot read the JSON: " + e.getMessage());
+        }
+        if (root != null && root.isArray()) {
+            throw new ReportFormatException(where, "not an SMTP TLS report: the JSON is an array, and a report is one object"
+                    + " (one report per file)");
         }
         if (root == null || !root.isObject()) {
             throw new ReportFormatException(where, "not an SMTP TLS report: the JSON is not an object");
@@ -123,6 +128,18 @@ public final class TlsReportReader {
             throw new ReportFormatException(where, "policies: expected an array, found " + list.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         return new TlsReport(org, text(root, "contact-info"), reportId, begin, end, List.copyOf(policies), List.copyOf(warnings));
+    }
+
+    /** Data after the report's object: a warning, never read as a second report. */
+    private void trailing(JsonParser parser) {
+        try {
+            if (parser.nextToken() == null) {
+                return;
+            }
+        } catch (IOException e) {
+            // not JSON either
+        }
+        warn("data after the end of the report ignored (a second report in the same file is not read)");
     }
 
     private TlsReport.Policy policy(JsonNode entry, int index) throws ReportFormatException {

@@ -31,8 +31,20 @@ class TlsReportReaderTest {
     }
 
     @Test
+    void aSecondReportInTheSameFileIsAWarningNeverSilent() throws Exception {
+        TlsReport first = read(NO_DOMAIN + "\n" + NO_DOMAIN.replace("p-1", "p-2"), "two.json", "example.com");
+        assertThat(first.reportId()).isEqualTo("p-1");
+        assertThat(first.warnings()).extracting(ReportWarning::message)
+                .contains("data after the end of the report ignored (a second report in the same file is not read)");
+        assertThat(read(NO_DOMAIN + "\n \n", "one.json", "example.com").warnings()).extracting(ReportWarning::message)
+                .noneMatch(m -> m.startsWith("data after"));
+    }
+
+    @Test
     void whatIsNotAReportIsRefusedWithTheFieldNamed() {
         assertThatThrownBy(() -> read("[1, 2]", "a.json", null)).isInstanceOf(ReportFormatException.class)
+                .hasMessageContaining("not an SMTP TLS report: the JSON is an array, and a report is one object (one report per file)");
+        assertThatThrownBy(() -> read("\"text\"", "a2.json", null)).isInstanceOf(ReportFormatException.class)
                 .hasMessageContaining("not an SMTP TLS report: the JSON is not an object");
         assertThatThrownBy(() -> read("{\"policies\": []}", "b.json", null))
                 .hasMessageContaining("not an SMTP TLS report: organization-name, report-id, date-range missing");
