@@ -55,6 +55,9 @@ public final class ReportReader implements Closeable {
     private final XMLStreamReader xml;
     private final Warnings warnings = new Warnings();
     private final List<String> badValues = new ArrayList<>();
+    /** Records held while the header is not complete: far more than any real report puts first, few enough to hold. */
+    static final int MAX_EARLY_RECORDS = 10_000;
+
     private final Queue<ReportRecord> early = new ArrayDeque<>();
     private final Binder.TextBudget text = new Binder.TextBudget(MAX_TEXT);
     /** Bytes decoded leniently before this report began: earlier reports of the same document had them. */
@@ -289,6 +292,10 @@ public final class ReportReader implements Closeable {
                         }
                         case "record" -> {
                             // Records before the header (element order deviation): held until it is complete.
+                            if (early.size() == MAX_EARLY_RECORDS) {
+                                throw new ReportFormatException(here(), "refused: more than " + MAX_EARLY_RECORDS
+                                        + " records before <report_metadata> and <policy_published> (the limit)");
+                            }
                             ReportRecord record = readRecord();
                             if (record != null) {
                                 early.add(record);

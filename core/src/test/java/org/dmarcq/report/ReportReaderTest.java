@@ -70,6 +70,22 @@ class ReportReaderTest {
     }
 
     @Test
+    void recordsBeforeTheHeaderAreHeldUpToALimit() throws Exception {
+        String[] parts = HEAD.split("(?=<policy_published>)");
+        try (ReportReader reader = open("<feedback>" + RECORD + RECORD + parts[0].substring("<feedback>".length()) + parts[1]
+                + "</feedback>")) {
+            assertThat(reader.header().policyDomain()).isEqualTo("example.com");
+            assertThat(reader.next().index()).isEqualTo(1);
+            assertThat(reader.next().index()).isEqualTo(2);
+            assertThat(reader.next()).isNull();
+        }
+        String many = "<feedback>" + RECORD.repeat(ReportReader.MAX_EARLY_RECORDS + 1) + HEAD.substring("<feedback>".length())
+                + "</feedback>";
+        assertThatThrownBy(() -> open(many)).isInstanceOf(ReportFormatException.class)
+                .hasMessageEndingWith("refused: more than 10000 records before <report_metadata> and <policy_published> (the limit)");
+    }
+
+    @Test
     void aDoctypeIsRefused() {
         assertThatThrownBy(() -> open("<!DOCTYPE feedback [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n" + HEAD + "</feedback>"))
                 .isInstanceOf(ReportFormatException.class)
