@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.dmarcq.cli.output.HumanWriter;
 import org.dmarcq.cli.output.ResultPrinter;
 import org.dmarcq.ingest.FileOutcome;
 import org.dmarcq.ingest.Ingest;
@@ -114,14 +115,14 @@ final class IngestCommand implements Callable<Integer> {
     private void report(FileOutcome outcome, PrintWriter err) {
         boolean debug = Main.debug(spec);
         for (IngestProblem p : outcome.problems()) {
-            err.println(p);
+            err.println(HumanWriter.oneLine(p.toString()));
             if (debug && p.cause() != null) {
                 p.cause().printStackTrace(err);
             }
         }
         if (verbose) {
             for (ReportWarning w : outcome.warnings()) {
-                err.println(w.location() + ": warning: " + w.message());
+                err.println(HumanWriter.oneLine(w.location() + ": warning: " + w.message()));
             }
         }
         err.flush();

@@ -6,6 +6,7 @@ import static org.dmarcq.cli.HostileInputs.email;
 import static org.dmarcq.cli.HostileInputs.gzip;
 import static org.dmarcq.cli.HostileInputs.report;
 import static org.dmarcq.cli.HostileInputs.zip;
+import static org.dmarcq.cli.HostileInputs.zipWithSizesAfterData;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -86,6 +87,9 @@ class HostileInputTest extends CommandTest {
                 "refused: <date_range>: the period 1970-01-01 to 5138-11-16 is not a plausible report period");
         bad("escapes.zip", zip(false, "evil\u001b]0;pwned\u0007\u009b2J.xml", "<feedback><report_metadata>"),
                 "not well-formed XML");
+        // a member name that would start a forged error line of its own
+        bad("newline-name.zip", zip(false, "a.xml\n" + batch.resolve("forged.xml") + ": not well-formed XML", "<feedback><report_metadata>"),
+                "a.xml\\n" + batch.resolve("forged.xml"));
         Files.writeString(batch.resolve("escaped-attachment.eml"), email("Report", "r\u001b[2J.xml.gz", "application/gzip",
                 gzip(report("escaped-attachment", 2).getBytes(StandardCharsets.US_ASCII))));
         expect("escaped-attachment.eml", null);
@@ -107,10 +111,35 @@ class HostileInputTest extends CommandTest {
         Files.writeString(batch.resolve("unquoted-from.mbox"), mboxo);
         expect("unquoted-from.mbox", null);
         goodReports += 20;
+        byte[] small = report("sizes-after-data", 2).getBytes(StandardCharsets.US_ASCII);
+        Files.write(batch.resolve("sizes-after-data.zip"), zipWithSizesAfterData(small, report("sizes-after-data-2", 2)
+                .getBytes(StandardCharsets.US_ASCII)));
+        expect("sizes-after-data.zip", null);
+        goodReports += 2;
+        // the first member is read; the one too large to hold costs one line, and the rest of the archive with it
+        bad("sizes-after-data-large.zip", zipWithSizesAfterData(report("before-large", 2).getBytes(StandardCharsets.US_ASCII),
+                report("large-stored", 70_000).getBytes(StandardCharsets.US_ASCII), small),
+                "!member-1.xml: refused: a stored zip member whose sizes follow its data, larger than");
+        goodReports++;
+        // reports whose first KiB does not show the <feedback> root: a long comment, UTF-16, the <xs:schema> wrapper
+        Files.writeString(batch.resolve("long-comment.eml"), email("Report", "report.xml", "text/xml",
+                report("long-comment", 2).replaceFirst("\n", "\n<!-- " + "c".repeat(3000) + " -->\n")
+                        .getBytes(StandardCharsets.US_ASCII)));
+        Files.writeString(batch.resolve("utf-16.eml"), email("Report", null, "text/xml; charset=utf-16",
+                report("utf-16", 2).getBytes(StandardCharsets.UTF_16)));
+        Files.writeString(batch.resolve("schema-wrapped.eml"), email("Report", null, "text/xml",
+                report("schema-wrapped", 2).replace("<feedback>", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">"
+                        + "<!-- " + "c".repeat(1500) + " --><feedback>").replace("</feedback>", "</feedback></xs:schema>")
+                        .getBytes(StandardCharsets.US_ASCII)));
+        for (String name : List.of("long-comment.eml", "utf-16.eml", "schema-wrapped.eml")) {
+            expect(name, null);
+            goodReports++;
+        }
+        bad("folder-entry.zip", zip(false, "report.xml/", report("folder-entry", 2)), "!report.xml/: a zip folder entry that holds data: not read");
         bad("bad-crc.zip", zip(true, "r.xml", report("crc", 2)), "zip member is damaged: its CRC-32 is");
         Files.writeString(batch.resolve("lost-attachment.eml"), email("Report", "report.xml.gz", "application/gzip",
                 "not a gzip file at all".getBytes(StandardCharsets.US_ASCII)));
-        expect("lost-attachment.eml", "no report in it, though its name says there is one");
+        expect("lost-attachment.eml", "!report.xml.gz: not a DMARC or SMTP TLS report: the content starts with \"not a gzip file");
         Path loop = Files.createDirectory(batch.resolve("zz-loop"));
         Files.createSymbolicLink(loop.resolve("back"), loop);
         expect("zz-loop/back", "a symbolic link loop");
@@ -138,6 +167,10 @@ class HostileInputTest extends CommandTest {
         assertThat(first.exit).isEqualTo(1);
         assertThat(first.err).as("raw terminal escapes on standard error").doesNotContain("\u001b", "\u0007", "\u009b");
         assertThat(first.err).contains("evil\\x1b]0;pwned\\x07\\x9b2J.xml");
+        assertThat(first.out).as("JSON, escaped so that cat shows it safely").doesNotContain("\u001b", "\u0007", "\u009b")
+                .contains("evil\\u001B]0;pwned\\u0007\\u009B2J.xml");
+        assertThat(summary.get("errors").findValuesAsText("location")).as("the value read back is exact")
+                .anySatisfy(l -> assertThat(l).contains("evil\u001b]0;pwned\u0007\u009b2J.xml"));
 
         Child second = ingest(db, List.of("-Xmx128m"), batch.toString());
         assertThat(second.summary().get("reports").asInt()).as("new reports on the second run").isZero();

@@ -87,13 +87,43 @@ final class HostileInputs {
         return bytes;
     }
 
-    /** An e-mail with one base64 attachment. */
+    /**
+     * A zip whose members are stored uncompressed with their sizes after the data (a data
+     * descriptor), as a writer to a pipe makes them: a streaming reader cannot tell where one ends
+     * but by looking for the next.
+     */
+    static byte[] zipWithSizesAfterData(byte[]... contents) {
+        java.nio.ByteBuffer local = java.nio.ByteBuffer.allocate(Arrays.stream(contents).mapToInt(c -> c.length + 200).sum() + 100)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer central = java.nio.ByteBuffer.allocate(100 * contents.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < contents.length; i++) {
+            byte[] name = ("member-" + i + ".xml").getBytes(StandardCharsets.US_ASCII);
+            CRC32 crc = new CRC32();
+            crc.update(contents[i]);
+            int offset = local.position();
+            local.putInt(0x04034b50).putShort((short) 20).putShort((short) 0x0008).putShort((short) 0).putInt(0)
+                    .putInt(0).putInt(0).putInt(0).putShort((short) name.length).putShort((short) 0).put(name).put(contents[i])
+                    .putInt(0x08074b50).putInt((int) crc.getValue()).putInt(contents[i].length).putInt(contents[i].length);
+            central.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0x0008).putShort((short) 0)
+                    .putInt(0).putInt((int) crc.getValue()).putInt(contents[i].length).putInt(contents[i].length)
+                    .putShort((short) name.length).putInt(0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(offset)
+                    .put(name);
+        }
+        int centralOffset = local.position();
+        local.put(central.array(), 0, central.position());
+        local.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) contents.length)
+                .putShort((short) contents.length).putInt(central.position()).putInt(centralOffset).putShort((short) 0);
+        return Arrays.copyOf(local.array(), local.position());
+    }
+
+    /** An e-mail with one base64 attachment; with a null name, an inline part of that type. */
     static String email(String subject, String attachmentName, String type, byte[] attachment) {
         return "From: noreply-dmarc-support@google.com\r\nTo: rua@example.com\r\nSubject: " + subject + "\r\n"
                 + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"BOUNDARY\"\r\n\r\n"
                 + "--BOUNDARY\r\nContent-Type: text/plain\r\n\r\nThis is an aggregate report.\r\n\r\n"
-                + "--BOUNDARY\r\nContent-Type: " + type + "; name=\"" + attachmentName + "\"\r\n"
-                + "Content-Disposition: attachment; filename=\"" + attachmentName + "\"\r\n"
+                + (attachmentName == null ? "--BOUNDARY\r\nContent-Type: " + type + "\r\n"
+                        : "--BOUNDARY\r\nContent-Type: " + type + "; name=\"" + attachmentName + "\"\r\n"
+                        + "Content-Disposition: attachment; filename=\"" + attachmentName + "\"\r\n")
                 + "Content-Transfer-Encoding: base64\r\n\r\n"
                 + Base64.getMimeEncoder().encodeToString(attachment) + "\r\n--BOUNDARY--\r\n";
     }

@@ -55,6 +55,10 @@ final class BoundedInputStream extends BlockInputStream {
     }
 
     static String mebibytes(long bytes) {
-        return bytes % (1L << 30) == 0 ? (bytes >> 30) + " GiB" : (bytes >> 20) + " MiB";
+        if (bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + " GiB";
+        }
+        return bytes % (1L << 20) == 0 ? (bytes >> 20) + " MiB" : bytes % 1024 == 0 ? (bytes >> 10) + " KiB"
+                : String.format(java.util.Locale.ROOT, "%,d bytes", bytes);
     }
 }

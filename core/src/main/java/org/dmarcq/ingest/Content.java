@@ -76,9 +76,23 @@ enum Content {
         return sb.toString().strip();
     }
 
+    /** How to read the head: UTF-16 by its byte order mark or by the zero byte beside the first {@code <}. */
+    private static java.nio.charset.Charset headCharset(byte[] head, int length) {
+        if (length >= 2 && ((head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff || (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe)) {
+            return StandardCharsets.UTF_16; // the mark says which order
+        }
+        if (length >= 2 && head[0] == 0 && head[1] == '<') {
+            return StandardCharsets.UTF_16BE;
+        }
+        if (length >= 2 && head[0] == '<' && head[1] == 0) {
+            return StandardCharsets.UTF_16LE;
+        }
+        return StandardCharsets.ISO_8859_1;
+    }
+
     /** True when the peeked XML's root element is a DMARC {@code feedback}: lets e-mails skip HTML bodies. */
     static boolean isFeedback(byte[] head, int length) {
-        String text = new String(head, 0, length, StandardCharsets.ISO_8859_1);
+        String text = new String(head, 0, length, headCharset(head, length));
         int i = 0;
         while ((i = text.indexOf('<', i)) >= 0 && i + 1 < text.length()) {
             char next = text.charAt(i + 1);
@@ -91,8 +105,9 @@ enum Content {
                 end++;
             }
             String name = text.substring(i + 1, end);
-            int colon = name.indexOf(':');
-            return (colon >= 0 ? name.substring(colon + 1) : name).equals("feedback");
+            String local = name.substring(name.indexOf(':') + 1);
+            // or a report wrapped in <xs:schema>, as one large reporter sends them (its <feedback> may come late)
+            return local.equals("feedback") || local.equals("schema");
         }
         return text.contains("feedback");
     }

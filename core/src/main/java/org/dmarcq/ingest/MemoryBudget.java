@@ -39,7 +39,7 @@ final class MemoryBudget {
     MemoryBudget(long maxHeap) {
         // Copies and whole-document work together take at most two thirds of the heap.
         long perCopy = maxHeap * 2 / 3 / (COPIES + WHOLE_DOCUMENT_COPIES);
-        this.wholeBytes = (int) Math.max(1 << 20, Math.min(MOST_WHOLE, perCopy));
+        this.wholeBytes = (int) (Math.max(1 << 20, Math.min(MOST_WHOLE, perCopy)) >> 20 << 20); // whole MiB, as messages say
     }
 
     /** The largest report held in memory whole (16 MiB, less on a heap under 240 MiB). */

@@ -164,32 +164,40 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
             problem(where, input.problem(), null);
             return 0;
         }
-        Unpacker unpacker = new Unpacker(options, this, this::problem, input.named());
+        Unpacker unpacker = new Unpacker(options, this, this::problem, input.named(), budget.wholeBytes());
+        Problem end = null; // what stopped the input: shown even past the cap, since it says what was not read
         try (InputStream in = input.path() == null ? new Unpacker.NonClosing(stdin) : Files.newInputStream(input.path())) {
             unpacker.unpack(in, where);
         } catch (ReportFormatException e) {
-            problem(e.location(), e.problem(), null);
+            end = new Problem(e.location(), e.problem(), null);
         } catch (CorruptInputException e) {
-            problem(e.location(), e.getMessage(), null);
+            end = new Problem(e.location(), e.getMessage(), null);
         } catch (InputRefusedException e) {
-            problem(e.location() == null ? where : e.location(), e.getMessage(), null);
+            end = new Problem(e.location() == null ? where : e.location(), e.getMessage(), null);
         } catch (IOException e) {
-            problem(where, "cannot read: " + Unpacker.describe(e), null);
+            end = new Problem(where, "cannot read: " + Unpacker.describe(e), null);
         } catch (Cancelled e) {
             throw e;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            problem(where, Unpacker.failure(e), e);
+            end = new Problem(where, Unpacker.failure(e), e);
         }
         if (problems > MAX_PROBLEMS) {
             put(new Problem(where, String.format("%,d more problems in this input, not shown", problems - MAX_PROBLEMS), null));
+        }
+        if (end != null) {
+            problems++;
+            show(end.where(), end.message(), end.cause());
         }
         return unpacker.emailsWithoutReport();
     }
 
     private void problem(Location where, String message, Throwable cause) {
-        if (++problems > MAX_PROBLEMS) {
-            return;
+        if (++problems <= MAX_PROBLEMS) {
+            show(where, message, cause);
         }
+    }
+
+    private void show(Location where, String message, Throwable cause) {
         String text = message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
         put(new Problem(where, text, cause));
     }

@@ -61,6 +61,7 @@ final class Unpacker {
     private final ProblemSink problems;
     private final BoundedInputStream.Budget budget;
     private final boolean named;
+    private final int mostHeldWhole;
     private int found;
     private int emailsWithoutReport;
     /** The TLS-Report-Domain header of the e-mail being unpacked, for a TLS report that does not name its domain. */
@@ -69,9 +70,12 @@ final class Unpacker {
     /**
      * @param named whether the user named this input: an e-mail without a report is then an error;
      *     found in a folder, mailbox or Maildir it is ordinary mail (a reply, a bounce), only counted
+     * @param mostHeldWhole the most bytes of a zip member that may be held in memory whole: the
+     *     zip reader must hold a stored member whose sizes follow its data, to find where it ends
      */
-    Unpacker(IngestOptions options, ReportSink reports, ProblemSink problems, boolean named) {
+    Unpacker(IngestOptions options, ReportSink reports, ProblemSink problems, boolean named, int mostHeldWhole) {
         this.options = options;
+        this.mostHeldWhole = mostHeldWhole;
         this.reports = reports;
         this.problems = problems;
         this.named = named;
@@ -192,7 +196,8 @@ final class Unpacker {
     }
 
     private void zip(InputStream in, Location where, int depth) throws IOException, ReportFormatException {
-        ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", /* useUnicodeExtraFields= */ true,
+        HeldWhole raw = new HeldWhole(in);
+        ZipArchiveInputStream zip = new ZipArchiveInputStream(raw, "UTF-8", /* useUnicodeExtraFields= */ true,
                 /* allowStoredEntriesWithDataDescriptor= */ true);
         int members = 0;
         while (true) {
@@ -205,19 +210,28 @@ final class Unpacker {
             if (entry == null) {
                 break;
             }
-            if (entry.isDirectory() || entry.getName().startsWith("__MACOSX/")) {
+            if (entry.getName().startsWith("__MACOSX/")) {
+                continue; // the resource forks macOS adds
+            }
+            Location member = where.member() == null ? Location.of(where.file(), entry.getName())
+                    : Location.of(where.file(), where.member() + "!" + entry.getName());
+            if (entry.isDirectory()) {
+                if (zip.canReadEntryData(entry) && zip.read() >= 0) {
+                    problems.problem(member, "a zip folder entry that holds data: not read", null);
+                    found++;
+                }
                 continue;
             }
             if (++members > options.maxMembers()) {
                 throw new InputRefusedException("refused: more than " + options.maxMembers() + " members in one archive");
             }
-            Location member = where.member() == null ? Location.of(where.file(), entry.getName())
-                    : Location.of(where.file(), where.member() + "!" + entry.getName());
             if (!zip.canReadEntryData(entry)) {
                 problems.problem(member, "cannot read this zip member (" + entry.getMethod() + " compression or encryption)", null);
                 found++;
                 continue;
             }
+            boolean sizesAfterData = entry.getMethod() == ZipArchiveEntry.STORED && entry.getGeneralPurposeBit().usesDataDescriptor();
+            raw.limit(sizesAfterData ? mostHeldWhole : -1);
             BoundedInputStream bounded = new BoundedInputStream(zip, zip, budget, options);
             InputStream checked = new CrcCheckedInputStream(new NonClosing(bounded), entry, member);
             try {
@@ -229,6 +243,43 @@ final class Unpacker {
                 found++; // the member's bytes are wrong, the archive's structure is not: go on
                 problems.problem(e.location(), e.getMessage(), null);
             }
+        }
+    }
+
+    /**
+     * The raw bytes of a zip archive, counted while a stored member whose sizes follow its data is
+     * read: the zip reader holds all of it in memory to find its end, so it may be only so large.
+     * Past the limit the rest of the archive cannot be found either.
+     */
+    private static final class HeldWhole extends java.io.FilterInputStream {
+        private long left = -1;
+        private int limit;
+
+        HeldWhole(InputStream in) {
+            super(in);
+        }
+
+        /** Counts from here, up to {@code limit} bytes; no limit when negative. */
+        void limit(int limit) {
+            this.limit = limit;
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (left >= 0 && n > 0 && (left -= n) < 0) {
+                throw new InputRefusedException("refused: a stored zip member whose sizes follow its data, larger than "
+                        + BoundedInputStream.mebibytes(limit) + " (the most dmarcq holds in memory to find where it ends);"
+                        + " this and the members after it are not read: unzip the archive and ingest its files");
+            }
+            return n;
         }
     }
 
@@ -288,8 +339,11 @@ final class Unpacker {
                         int inPart = found;
                         InputStream body = new Guarded(mime.getDecodedInputStream(), at, "e-mail");
                         int bodyDepth = depth + nesting;
-                        member(at, () -> unpack(body, at, bodyDepth, true));
-                        if (found == inPart && namedLikeAReport(name, type)) {
+                        // a part named like a report is read as one, whatever its first bytes; other parts
+                        // (bodies, signatures, images) only when their content is a report
+                        boolean claimed = namedLikeAReport(name, type);
+                        member(at, () -> unpack(body, at, bodyDepth, !claimed));
+                        if (found == inPart && claimed) {
                             found++;
                             problems.problem(at, "no report in it, though its " + (name != null ? "name" : "type " + type)
                                     + " says there is one", null);

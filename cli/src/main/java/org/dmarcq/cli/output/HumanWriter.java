@@ -54,6 +54,14 @@ public final class HumanWriter extends PrintWriter {
         return sb == null ? text : sb.toString();
     }
 
+    /**
+     * The text escaped to one line: also new lines and carriage returns, so that a name from the
+     * input cannot start a line of its own (an error or warning line that looks like another).
+     */
+    public static String oneLine(String text) {
+        return escape(text.replace("\r", "\\r").replace("\n", "\\n"));
+    }
+
     /** C0 controls but new line and tab, DEL, C1 controls, and the bidirectional embeddings, overrides and isolates. */
     static boolean unsafe(char c) {
         return c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f || c >= 0x202a && c <= 0x202e

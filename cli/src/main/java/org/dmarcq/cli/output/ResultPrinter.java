@@ -28,7 +28,31 @@ import org.apache.commons.csv.CSVPrinter;
  * lists are arrays. In CSV a list is its elements joined by spaces.
  */
 public final class ResultPrinter {
-    static final JsonFactory JSON = JsonFactory.builder().build();
+    static final JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactoryBuilder().characterEscapes(new TerminalSafeEscapes()).build();
+
+    /**
+     * JSON escapes the C0 controls; these escape the other characters a terminal acts on (DEL, the
+     * C1 controls, bidirectional overrides) too, so that JSON shown with {@code cat} is safe. The
+     * value read back is the same.
+     */
+    private static final class TerminalSafeEscapes extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        TerminalSafeEscapes() {
+            ascii[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+            return HumanWriter.unsafe((char) ch) ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04X", ch))
+                    : null;
+        }
+    }
 
     private final PrintWriter out;
     private final int tableRowLimit;
