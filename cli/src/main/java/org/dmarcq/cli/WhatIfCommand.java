@@ -197,8 +197,10 @@ final class WhatIfCommand implements Callable<Integer> {
             largest.add(String.format(Locale.ROOT, "%s (%,d on %d %s)", l.sourceIp(), l.failingMessages(), l.sendingDays(),
                     l.sendingDays() == 1 ? "day" : "days"));
         }
-        return String.format(Locale.ROOT, "%s: likely spoofing, %,.0f messages from %,d %s (%s); largest: %s%s", s.policyDomain(),
-                s.affected(), s.sources(), s.sources() == 1 ? "source" : "sources", String.join(", ", reasons),
+        String marked = s.markedNotOurs() == 0 ? ""
+                : String.format(Locale.ROOT, ", %,d of them marked not yours in the inventory", s.markedNotOurs());
+        return String.format(Locale.ROOT, "%s: likely spoofing, %,.0f messages from %,d %s%s (%s); largest: %s%s", s.policyDomain(),
+                s.affected(), s.sources(), s.sources() == 1 ? "source" : "sources", marked, String.join(", ", reasons),
                 String.join(", ", largest), s.sources() > largest.size() ? " (--all lists them all)" : "");
     }
 
@@ -361,6 +363,7 @@ final class WhatIfCommand implements Callable<Integer> {
                 largest.add(x);
             }
             m.put("largest", largest);
+            m.put("marked_not_ours", s.markedNotOurs());
             spoofing.add(m);
         }
         root.put("spoofing", spoofing);

@@ -118,9 +118,10 @@ class AnalysisCommandsTest extends CommandTest {
         assertThat(draft).contains("  - name: SendGrid (Twilio)\n", "    - s2048._domainkey.news.example.com\n",
                 "  - name: Google Workspace / Gmail\n", "    - google._domainkey.example.com\n",
                 "  - name: 192.0.2.132\n", "    - 192.0.2.132/32\n",
-                "  # UNVERIFIED: nothing ties it to you (dkim-third-party); keep it only if it is yours, else set ours: false\n"
-                        + "  - name: 198.51.100.23\n")
-                .doesNotContain("services:");
+                "  # UNVERIFIED: nothing ties it to you (dkim-third-party); keep it with ours: true only if it is yours, else set"
+                        + " ours: false\n", "  - name: 198.51.100.23\n", "    - s1._domainkey.mailer.esp.example\n",
+                "  # and 3 messages, 3 passing DMARC, 2025-11-05 to 2025-11-05, from 2001:db8:4860::1b\n")
+                .doesNotContain("services:", "  - name: 2001:db8:4860::1b\n", "    - mailer.esp.example\n");
         Path inventory = temp.resolve("dmarcq-inventory.yaml");
         Files.writeString(inventory, draft);
 

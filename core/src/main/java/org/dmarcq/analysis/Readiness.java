@@ -15,7 +15,7 @@ import java.util.SortedMap;
  * @param systemsToVerify unverified systems: the admin must say whether they are theirs
  * @param receiverFailures systems whose mail fails only at receivers that disagree with what they report: nothing to fix at the source
  * @param unverifiedShare the share of the non-spoofed mail that fails from unverified systems
- * @param rfc7489Share the share of the mail reported by RFC 7489 receivers, which ignore {@code t=y}
+ * @param rfc7489Share the share of the mail that is not spoofing reported by RFC 7489 receivers, which ignore {@code t=y}
  * @param currentPolicy {@code p} as published in the latest report
  */
 public record Readiness(String policyDomain, int days, List<String> reporters, long messages, long spoofedMessages,

@@ -60,14 +60,15 @@ public final class ReadinessCheck {
                                    List<AffectedSystem> systems, List<AffectedSender> senders,
                                    SortedMap<java.time.LocalDate, Double> daily, int days, List<String> reporters,
                                    Readiness.Thresholds t) {
-        SourceAnalysis.DomainTotals n = totals != null ? totals : new SourceAnalysis.DomainTotals(0, 0, 0, 0, 0, 0, 0, 0);
+        SourceAnalysis.DomainTotals n = totals != null ? totals : new SourceAnalysis.DomainTotals(0, 0, 0, 0, 0, 0, 0, 0, 0);
         long genuine = n.messages() - n.spoofed();
         long passing = n.messages() - n.failing();
         long withoutForwarded = genuine - n.forwarded();
         Double passRate = genuine > 0 ? (double) passing / genuine : null;
         Double passRateWithoutForwarded = withoutForwarded > 0 ? (double) passing / withoutForwarded : null;
         double unverifiedShare = genuine > 0 ? (double) n.unverified() / genuine : 0;
-        double rfc7489Share = n.messages() > 0 ? (double) n.messagesRfc7489() / n.messages() : 0;
+        // what the next step's advice rests on: the owner's mail, not what forgers send to whom
+        double rfc7489Share = genuine > 0 ? (double) n.genuineRfc7489() / genuine : 0;
 
         List<Readiness.SystemToFix> toFix = new ArrayList<>();
         List<AffectedSystem> toVerify = new ArrayList<>();
@@ -95,9 +96,10 @@ public final class ReadinessCheck {
         }
         List<String> verify = new ArrayList<>();
         if (!toVerify.isEmpty() && unverifiedShare > t.maxUnverifiedShare()) {
-            verify.add(String.format(Locale.ROOT, "%.1f%% of the mail that is not spoofing fails from %d unverified %s, which"
-                    + " nothing ties to you (at most %.1f%%): say which are yours in the inventory", 100 * unverifiedShare,
-                    toVerify.size(), toVerify.size() == 1 ? "system" : "systems", 100 * t.maxUnverifiedShare()));
+            String[] shares = distinct(unverifiedShare, t.maxUnverifiedShare());
+            verify.add(String.format(Locale.ROOT, "%s of the mail that is not spoofing fails from %d unverified %s, which"
+                    + " nothing ties to you (at most %s): say which are yours in the inventory", shares[0],
+                    toVerify.size(), toVerify.size() == 1 ? "system" : "systems", shares[1]));
         }
         long fixable = toFix.stream().mapToLong(Readiness.SystemToFix::failingMessages).sum();
         double afterFixes = withoutForwarded > 0 ? (double) (passing + fixable) / withoutForwarded : 0;
@@ -111,9 +113,9 @@ public final class ReadinessCheck {
         List<String> rejectProblems = new ArrayList<>(verify);
         double forwardedShare = genuine > 0 ? (double) n.forwarded() / genuine : 0;
         if (forwardedShare > t.maxForwardedShare()) {
-            rejectProblems.add(String.format(Locale.ROOT, "%.1f%% of your mail comes through forwarders and mailing lists,"
-                    + " which reject would bounce where receivers do not absorb it (at most %.1f%%)",
-                    100 * forwardedShare, 100 * t.maxForwardedShare()));
+            String[] shares = distinct(forwardedShare, t.maxForwardedShare());
+            rejectProblems.add(String.format(Locale.ROOT, "%s of your mail comes through forwarders and mailing lists,"
+                    + " which reject would bounce where receivers do not absorb it (at most %s)", shares[0], shares[1]));
         }
         double rejectAfterFixes = genuine > 0 ? (double) (passing + fixable) / genuine : 0;
         Readiness.Verdict reject = verdict(data, passRate, passRate, rejectAfterFixes, toFix.size(), t, rejectProblems, null);
@@ -201,6 +203,17 @@ public final class ReadinessCheck {
             return "move to p=reject, starting with " + careful;
         }
         return stay + ": see why above";
+    }
+
+    /** Two shares as percentages, with as many decimals as it takes to show that the first is the larger. */
+    private static String[] distinct(double share, double limit) {
+        for (int decimals = 1; ; decimals++) {
+            String a = String.format(Locale.ROOT, "%." + decimals + "f%%", 100 * share);
+            String b = String.format(Locale.ROOT, "%." + decimals + "f%%", 100 * limit);
+            if (!a.equals(b) || decimals == 4) {
+                return new String[] {a, b};
+            }
+        }
     }
 
     private static void appendNames(StringBuilder sb, List<String> names) {

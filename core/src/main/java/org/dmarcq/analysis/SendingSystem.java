@@ -14,7 +14,8 @@ import java.util.List;
  * @param inventoryName the inventory entry that its mail matched, or null: then it is unknown
  * @param reason the failure reason of its member with the most failing messages, or null
  * @param dkimPassDomains DKIM domains whose signature passed, {@code spfPassDomains} SPF domains that passed,
- *     {@code dkimKeys} the keys of the signatures that passed ({@code selector._domainkey.domain})
+ *     {@code dkimKeys} the keys of the signatures that passed ({@code selector._domainkey.domain}),
+ *     {@code failingDkimKeys} those of its mail that fails DMARC
  * @param senderClass the class of its failing mail under p=quarantine, or passing
  */
 public record SendingSystem(String name, String type, List<String> ips, List<String> ptr, long messages, long dmarcPass,
@@ -22,4 +23,4 @@ public record SendingSystem(String name, String type, List<String> ips, List<Str
                             List<String> dkimDomains, List<String> envelopeFrom, List<String> reporters, Instant firstSeen,
                             Instant lastSeen, String inventoryName, SenderClass senderClass, List<Evidence> evidence,
                             String service, String serviceEvidence, List<String> dkimPassDomains, List<String> spfPassDomains,
-                            int sendingDays, List<String> dkimKeys) {}
+                            int sendingDays, List<String> dkimKeys, List<String> failingDkimKeys) {}

@@ -22,7 +22,7 @@ public final class SendingSystems {
                         f.failing(), f.spfAlignedMessages(), f.dkimAlignedMessages(), f.reason(), f.headerFrom(),
                         List.copyOf(dkim), f.envelopeFrom(), f.reporters(), Scope.instant(f.firstSeen()), Scope.instant(f.lastSeen()),
                         f.entryName(), f.senderClass(), Explain.evidence(f), f.service(), f.serviceDetail(), f.dkimDomains(),
-                        f.spfPassDomains(), f.sendingDays(), f.dkimKeys()));
+                        f.spfPassDomains(), f.sendingDays(), f.dkimKeys(), f.failingDkimKeys()));
             }
         }
         return systems;

@@ -35,9 +35,11 @@ import org.dmarcq.store.StoreException;
  *   <li>{@code receiver}: at least half its failing mail aligns by the results the receiver reported - misconfigured;</li>
  *   <li>{@code ptr}: its forward-confirmed reverse DNS is under the policy domain's organizational domain - misconfigured;</li>
  *   <li>{@code forwarder}: enough of its failing mail looks forwarded - forwarder;</li>
- *   <li>{@code dkim}: an address of no shared service that also sends mail passing aligned DKIM - misconfigured;</li>
+ *   <li>{@code dkim}: an address of no shared service that also sends mail passing aligned DKIM, whose failing
+ *       mail authenticates as no one else and whose passing mail bounces to the owner's domain (an
+ *       address that a platform shares with its other customers shows their envelope) - misconfigured;</li>
  *   <li>{@code third-party}: at least half its failing mail authenticates as another domain - unverified;</li>
- *   <li>{@code steady}, {@code batch}: it sends regularly, or in batches - unverified;</li>
+ *   <li>{@code steady}, {@code batch}: it sends failing mail regularly, or in batches - unverified;</li>
  *   <li>{@code none}: spoofing.</li>
  * </ol>
  * Identifiers that name and recognise sources count only where a forger cannot fake them: DKIM
@@ -209,11 +211,13 @@ final class SourceAnalysis implements AutoCloseable {
                 ), by_record AS (
                     SELECT i.source_ip, i.record_key, any_value(i.count) AS count, ds.service,
                            min(CASE i.kind WHEN 'dkim' THEN 1 ELSE 2 END) AS strength,
-                           min(CASE i.kind WHEN 'dkim' THEN 'DKIM d=' ELSE 'SPF ' END || i.value) AS detail
+                           list(DISTINCT CASE i.kind WHEN 'dkim' THEN 'DKIM d=' ELSE 'SPF ' END || i.value) AS details
                     FROM q_ids i JOIN domain_service ds ON ds.kind = i.kind AND ds.value = i.value
+                    WHERE NOT contains(i.value, '._domainkey.') -- a key says no more than its domain here
                     GROUP BY ALL
                 )
-                SELECT source_ip, service, sum(count) AS messages, min(strength) AS strength, min(detail) AS detail
+                SELECT source_ip, service, sum(count) AS messages, min(strength) AS strength,
+                       array_to_string(list_sort(list_distinct(flatten(list(details))))[1:3], ', ') AS detail
                 FROM by_record GROUP BY ALL
                 UNION ALL
                 SELECT a.source_ip, s.service, a.messages, 3, 'PTR ' || a.ptr
@@ -295,11 +299,12 @@ final class SourceAnalysis implements AutoCloseable {
                      WHEN i.ptr_org IS NOT NULL AND i.ptr_org = own.organizational_domain THEN 'ptr'
                      WHEN a.forwarded_looking >= %1$s * a.failing
                           AND (a.absorbed > 0 OR a.dkim_aligned_passing > 0 OR a.third_party_spf > 0) THEN 'forwarder'
-                     WHEN n.service IS NULL AND a.dkim_aligned_passing > 0 THEN 'dkim'
+                     WHEN n.service IS NULL AND a.dkim_aligned_passing > 0 AND a.authenticated * 2 < a.failing
+                          AND a.foreign_envelope_passing = 0 THEN 'dkim'
                      WHEN a.authenticated * 2 >= a.failing THEN 'third-party'
-                     WHEN dd.sending_days >= %2$d AND dd.sending_days >= %3$s * coalesce(sd.days, 1)
-                          AND a.messages >= %4$s * dd.sending_days THEN 'steady'
-                     WHEN dd.sending_days >= %5$d AND a.messages >= %6$s * dd.sending_days THEN 'batch'
+                     WHEN dd.failing_days >= %2$d AND dd.failing_days >= %3$s * coalesce(sd.days, 1)
+                          AND a.failing >= %4$s * dd.failing_days THEN 'steady'
+                     WHEN dd.failing_days >= %5$d AND a.failing >= %6$s * dd.failing_days THEN 'batch'
                      ELSE 'none' END""".formatted(number(classes.forwarderShare()), classes.steadyDays(),
                 number(classes.steadyShare()), number(classes.steadyPerDay()), classes.batchDays(), number(classes.batchPerDay()));
         execute("""
@@ -322,6 +327,9 @@ final class SourceAnalysis implements AutoCloseable {
                            coalesce(sum(count) FILTER (WHERE fails AND reason = 'receiver-fail' AND dkim_aligned), 0)
                                AS receiver_dkim,
                            coalesce(sum(count) FILTER (WHERE dkim_aligned AND NOT fails), 0) AS dkim_aligned_passing,
+                           -- the owner's mail from it bounces to another organisation: a platform's address, shared
+                           coalesce(sum(count) FILTER (WHERE NOT fails AND spf_passed AND NOT spf_aligned), 0)
+                               AS foreign_envelope_passing,
                            coalesce(sum(count) FILTER (WHERE format = 'rfc7489'), 0) AS messages_rfc7489,
                            coalesce(sum(count) FILTER (WHERE spf_aligned), 0) AS spf_aligned_messages,
                            coalesce(sum(count) FILTER (WHERE dkim_aligned), 0) AS dkim_aligned_messages,
@@ -334,10 +342,13 @@ final class SourceAnalysis implements AutoCloseable {
                     SELECT policy_domain, source_ip, entry, first(reason ORDER BY n DESC, reason) AS reason
                     FROM reasons GROUP BY ALL
                 ), days AS (
-                    SELECT policy_domain, source_ip, entry, count(DISTINCT day) AS sending_days
+                    SELECT policy_domain, source_ip, entry, count(DISTINCT day) AS mail_days,
+                           count(DISTINCT day) FILTER (WHERE failing > 0) AS failing_days
                     FROM q_source_days GROUP BY ALL
                 )
-                SELECT a.*, m.reason, dd.sending_days, coalesce(sd.days, dd.sending_days) AS scope_days,
+                SELECT a.*, m.reason,
+                       CASE WHEN a.failing > 0 THEN dd.failing_days ELSE dd.mail_days END AS sending_days,
+                       coalesce(sd.days, dd.mail_days) AS scope_days,
                        n.service, n.detail AS service_detail, n.service_messages, sv.type AS service_type,
                        i.ptr, i.ptr_org, own.organizational_domain AS own_org,
                        e.name AS entry_name, e.ours AS entry_ours, e.note AS entry_note,
@@ -429,6 +440,9 @@ final class SourceAnalysis implements AutoCloseable {
         // SPF domains whatever the result: fixes name the return-path
         columns.add("list(DISTINCT value ORDER BY value) FILTER (WHERE kind IN ('spf', 'spf-pass')" + mail + ") AS "
                 + scope + "_spf_domains");
+        // the keys of the failing mail alone, whatever the lists are of: what an unverified system's entry would match
+        columns.add("list(DISTINCT value ORDER BY value) FILTER (WHERE kind = 'dkim-key' AND fails) AS " + scope
+                + "_failing_dkim_keys");
         return String.join(",\n       ", columns);
     }
 
@@ -451,11 +465,11 @@ final class SourceAnalysis implements AutoCloseable {
 
     /**
      * The sources with failing messages grouped into sending systems and classes: one row per
-     * policy domain, system and class, most affected messages first. Spoofing that no inventory
-     * entry names is left to {@link #spoofing()}.
+     * policy domain, system and class, most affected messages first. Spoofing, also what the
+     * inventory marks not the owner's, is left to {@link #spoofing()}.
      */
     List<Facts> systems() {
-        String condition = "s.failing > 0 AND s.rule <> 'none'";
+        String condition = "s.failing > 0 AND s.rule NOT IN ('none', 'not-ours')";
         lists(condition, true);
         List<Facts> systems = new ArrayList<>();
         query(SYSTEMS.formatted(condition), systems::add);
@@ -517,12 +531,12 @@ final class SourceAnalysis implements AutoCloseable {
         return byClass;
     }
 
-    /** The spoofing that no inventory entry names, one entry per policy domain. */
+    /** The spoofing, with what the inventory marks not the owner's, one entry per policy domain. */
     List<WhatIfResult.Spoofing> spoofing() {
         java.util.Map<String, java.util.Map<String, Long>> reasons = new java.util.LinkedHashMap<>();
         String byReason = """
                 SELECT policy_domain, coalesce(reason, 'no-auth'), sum(failing) FROM q_sources
-                WHERE failing > 0 AND rule = 'none' GROUP BY ALL ORDER BY 1, 3 DESC, 2""";
+                WHERE failing > 0 AND rule IN ('none', 'not-ours') GROUP BY ALL ORDER BY 1, 3 DESC, 2""";
         List<WhatIfResult.Spoofing> spoofing = new ArrayList<>();
         try (Statement s = connection.createStatement()) {
             try (ResultSet rs = s.executeQuery(byReason)) {
@@ -532,7 +546,8 @@ final class SourceAnalysis implements AutoCloseable {
             }
             java.util.Map<String, List<WhatIfResult.Largest>> largest = new java.util.LinkedHashMap<>();
             try (ResultSet rs = s.executeQuery("""
-                    SELECT policy_domain, source_ip, failing, sending_days FROM q_sources WHERE failing > 0 AND rule = 'none'
+                    SELECT policy_domain, source_ip, failing, sending_days FROM q_sources
+                    WHERE failing > 0 AND rule IN ('none', 'not-ours')
                     QUALIFY row_number() OVER (PARTITION BY policy_domain ORDER BY failing DESC, source_ip) <= 3
                     ORDER BY policy_domain, failing DESC, source_ip""")) {
                 while (rs.next()) {
@@ -541,12 +556,13 @@ final class SourceAnalysis implements AutoCloseable {
                 }
             }
             try (ResultSet rs = s.executeQuery("""
-                    SELECT policy_domain, count(DISTINCT source_ip), sum(failing), sum(quarantined + rejected) FROM q_sources
-                    WHERE failing > 0 AND rule = 'none' GROUP BY ALL ORDER BY 4 DESC, 1""")) {
+                    SELECT policy_domain, count(DISTINCT source_ip), sum(failing), sum(quarantined + rejected),
+                           count(DISTINCT source_ip) FILTER (WHERE rule = 'not-ours')
+                    FROM q_sources WHERE failing > 0 AND rule IN ('none', 'not-ours') GROUP BY ALL ORDER BY 4 DESC, 1""")) {
                 while (rs.next()) {
                     spoofing.add(new WhatIfResult.Spoofing(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getDouble(4),
                             reasons.getOrDefault(rs.getString(1), java.util.Map.of()),
-                            largest.getOrDefault(rs.getString(1), List.of())));
+                            largest.getOrDefault(rs.getString(1), List.of()), rs.getInt(5)));
                 }
             }
         } catch (SQLException e) {
@@ -626,12 +642,13 @@ final class SourceAnalysis implements AutoCloseable {
                        coalesce(sum(failing) FILTER (WHERE rule = 'forwarder'), 0),
                        coalesce(sum(failing) FILTER (WHERE rule IN ('third-party', 'steady', 'batch')), 0),
                        coalesce(sum(failing) FILTER (WHERE rule = 'receiver'), 0),
-                       coalesce(sum(failing) FILTER (WHERE rule IN ('inventory', 'strict', 'ptr', 'dkim')), 0)
+                       coalesce(sum(failing) FILTER (WHERE rule IN ('inventory', 'strict', 'ptr', 'dkim')), 0),
+                       coalesce(sum(messages_rfc7489) FILTER (WHERE rule NOT IN ('not-ours', 'none')), 0)
                 FROM q_sources GROUP BY ALL ORDER BY 1""";
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 totals.put(rs.getString(1), new DomainTotals(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
+                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10)));
             }
         } catch (SQLException e) {
             throw failure(e);
@@ -641,10 +658,11 @@ final class SourceAnalysis implements AutoCloseable {
 
     /**
      * One policy domain's messages and failing messages: {@code receiverFail} those of sources
-     * that fail only at the receivers, {@code misconfigured} those of the owner's sources to fix.
+     * that fail only at the receivers, {@code misconfigured} those of the owner's sources to fix;
+     * {@code genuineRfc7489} the messages that are not spoofing reported in the RFC 7489 format.
      */
     record DomainTotals(long messages, long failing, long messagesRfc7489, long spoofed, long forwarded, long unverified,
-                        long receiverFail, long misconfigured) {}
+                        long receiverFail, long misconfigured, long genuineRfc7489) {}
 
     /** Per policy domain and UTC day: messages, and the failing messages of each class. */
     List<Day> days() {
@@ -707,9 +725,12 @@ final class SourceAnalysis implements AutoCloseable {
             sb.append(", list_sort(list_distinct(flatten(list(l.").append(prefix).append(kind[1]).append(")))) AS ").append(kind[1]);
         }
         sb.append(", list_sort(list_distinct(flatten(list(l.").append(prefix).append("spf_domains)))) AS spf_domains");
+        sb.append(", list_sort(list_distinct(flatten(list(l.").append(prefix).append("failing_dkim_keys)))) AS failing_dkim_keys");
         sb.append(" FROM members m LEFT JOIN q_source_lists l USING (policy_domain, source_ip, entry) GROUP BY m.key) lists")
                 .append(" ON lists.key = g.key\n");
-        sb.append("LEFT JOIN (SELECT m.key, count(DISTINCT d.day) AS sending_days FROM members m JOIN q_source_days d")
+        // the days it sent on: with failing mail, where it fails (what the volume rules judge); else with mail
+        sb.append("LEFT JOIN (SELECT m.key, CASE WHEN sum(d.failing) > 0 THEN count(DISTINCT d.day) FILTER (WHERE d.failing > 0)")
+                .append(" ELSE count(DISTINCT d.day) END AS sending_days FROM members m JOIN q_source_days d")
                 .append(" USING (policy_domain, source_ip, entry) GROUP BY m.key) sent ON sent.key = g.key\n");
         return sb.toString();
     }
@@ -769,15 +790,15 @@ final class SourceAnalysis implements AutoCloseable {
                  List<String> selectors, List<String> spfDomains, List<String> brokenSignatures, List<String> headerFrom,
                  SortedMap<LocalDate, Double> perDay, long spfAlignedMessages, long dkimAlignedMessages, List<String> ptrs,
                  List<String> spfPassDomains, List<String> envelopeFrom, List<String> reporters, List<String> failedDkimDomains,
-                 List<String> dkimKeys) {
+                 List<String> dkimKeys, List<String> failingDkimKeys) {
 
         SenderClass senderClass() {
             return classOf(rule);
         }
 
-        /** Messages per sending day, on average. */
+        /** Failing messages per day it sent failing mail on, on average; for mail that passes, messages per sending day. */
         double perSendingDay() {
-            return sendingDays == 0 ? 0 : (double) messages / sendingDays;
+            return sendingDays == 0 ? 0 : (double) (failing > 0 ? failing : messages) / sendingDays;
         }
     }
 
@@ -820,7 +841,7 @@ final class SourceAnalysis implements AutoCloseable {
                         strings(rs, "broken"), strings(rs, "header_from"), days, rs.getLong("spf_aligned_messages"),
                         rs.getLong("dkim_aligned_messages"), strings(rs, "ptrs"), strings(rs, "spf_pass_domains"),
                         strings(rs, "envelope_from"), strings(rs, "reporters"), strings(rs, "failed_dkim_domains"),
-                        strings(rs, "dkim_keys")));
+                        strings(rs, "dkim_keys"), strings(rs, "failing_dkim_keys")));
             }
             timing(sql, start);
         } catch (SQLException e) {

@@ -24,7 +24,7 @@ public record WhatIfResult(Proposal proposal, Scope scope, long messages, long f
      * fails, and its largest sources (to spot a system of one's own among them).
      */
     public record Spoofing(String policyDomain, int sources, long failingMessages, double affected, Map<String, Long> reasons,
-                           List<Largest> largest) {}
+                           List<Largest> largest, int markedNotOurs) {}
 
     /** One of the largest spoofing sources: its address, failing messages and sending days. */
     public record Largest(String sourceIp, long failingMessages, int sendingDays) {}

@@ -47,6 +47,26 @@ class OwnershipTest {
         return store;
     }
 
+    /** The same month with a second receiver, one that reports in the RFC 9990 format. */
+    private Store month(BiConsumer<Integer, Reports> senders, BiConsumer<Integer, Reports> rfc9990Senders) throws Exception {
+        Store store = Store.open(temp.resolve("o.duckdb"));
+        List<String> files = new ArrayList<>();
+        for (int day = 1; day <= DAYS; day++) {
+            Reports old = Reports.day("d" + day, day)
+                    .record("209.85.220.41", 1000, "example.com", "example.com:pass", "example.com:pass", "pass/pass");
+            senders.accept(day, old);
+            Reports bis = Reports.day("b" + day, day).rfc9990();
+            rfc9990Senders.accept(day, bis);
+            for (Reports r : List.of(old, bis)) {
+                Path file = temp.resolve((r == old ? "d" : "b") + day + ".xml");
+                Files.writeString(file, r.xml());
+                files.add(file.toString());
+            }
+        }
+        assertThat(Ingest.into(store).run(files).problems()).isEmpty();
+        return store;
+    }
+
     private Naming inventory(String yaml) throws Exception {
         Path file = temp.resolve("inventory.yaml");
         Files.writeString(file, yaml);
@@ -156,8 +176,13 @@ class OwnershipTest {
                     "marked not yours in the inventory: Forgers we know (a botnet that spoofs us)"));
             assertThat(sender(result, "192.0.2.25").evidence()).contains(new Evidence(Evidence.Kind.INVENTORY,
                     "yours, by the inventory: ERP invoices"));
-            assertThat(result.systems()).extracting(AffectedSystem::name).contains("ERP invoices", "Newsletter", "Forgers we know");
-            assertThat(result.spoofing()).as("spoofing the inventory names is not folded away").isEmpty();
+            assertThat(result.systems()).extracting(AffectedSystem::name).contains("ERP invoices", "Newsletter")
+                    .doesNotContain("Forgers we know");
+            assertThat(result.spoofing()).as("what the inventory marks not yours is spoofing, and says so").singleElement()
+                    .satisfies(s -> {
+                        assertThat(s.sources()).isEqualTo(3);
+                        assertThat(s.markedNotOurs()).isEqualTo(3);
+                    });
         }
     }
 
@@ -210,6 +235,61 @@ class OwnershipTest {
             assertThat(relay.evidence()).contains(new Evidence(Evidence.Kind.PTR,
                     "its reverse DNS name mta.example.com (forward-confirmed) is under example.com"));
             assertThat(relay.fix()).contains("its DKIM signatures as example.com").contains("fail");
+        }
+    }
+
+    @Test
+    void anAddressThatAlsoSendsYourSignedMailIsNotYoursWhenItIsAPlatformsAddress() throws Exception {
+        try (Store store = month((day, r) -> {
+            // an ESP the service map does not know: the owner's mail, signed with the owner's key, bounces to the ESP
+            r.record("185.189.236.10", 200, "example.com", "example.com:pass", "bnc.esp.example:pass", "pass/fail")
+                    .record("185.189.236.11", 200, "example.com", "example.com:pass", "bnc.esp.example:pass", "pass/fail");
+            // the owner's own server: signed mail bounces to the owner's domain; some of it goes out unsigned
+            r.record("198.51.100.9", 50, "example.com", "example.com:pass", "example.com:pass", "pass/pass")
+                    .record("198.51.100.9", 12, "example.com", null, "example.com:softfail", "fail/fail");
+            if (day % 2 == 0) {
+                // forgers with accounts at the same ESP, on the same addresses
+                r.record("185.189.236.10", 6, "example.com", "forger-co.example:pass", "forger-co.example:pass", "fail/fail")
+                        .record("185.189.236.11", 6, "example.com", null, "example.com:fail", "fail/fail");
+            }
+        })) {
+            WhatIfResult result = whatIf(store, Naming.defaults());
+            assertThat(sender(result, "185.189.236.10").senderClass()).isEqualTo(SenderClass.UNVERIFIED);
+            assertThat(sender(result, "185.189.236.11").senderClass()).isEqualTo(SenderClass.SPOOFING);
+            AffectedSender own = sender(result, "198.51.100.9");
+            assertThat(own.senderClass()).isEqualTo(SenderClass.MISCONFIGURED);
+            assertThat(own.evidence()).contains(new Evidence(Evidence.Kind.DKIM, "DKIM aligned with example.com passes on 1,500"
+                    + " of its messages: the same address also sends your signed mail"));
+
+            String draft = InventoryDraft.yaml(SendingSystems.list(store, Scope.all(), Classes.defaults(), Naming.defaults()),
+                    Naming.defaults());
+            assertThat(draft).as("the owner's key, and the forger's key flagged; never a domain another party signs with")
+                    .contains("    - s1._domainkey.example.com\n", "    - s1._domainkey.forger-co.example\n", "UNVERIFIED")
+                    .doesNotContain("    - forger-co.example\n", "    - bnc.esp.example\n", "    - example.com\n");
+        }
+    }
+
+    @Test
+    void theVolumeRulesJudgeTheFailingMailAlone() throws Exception {
+        try (Store store = month((day, r) -> r
+                .record("167.89.115.70", 100, "example.com", "news.example.com:pass", "sendgrid.net:pass", "pass/fail")
+                .record("167.89.115.70", 2, "example.com", null, "example.com:fail", "fail/fail"))) {
+            AffectedSender s = sender(whatIf(store, Naming.defaults()), "167.89.115.70");
+            assertThat(s.senderClass()).as("2 forged messages a day beside 100 good ones").isEqualTo(SenderClass.SPOOFING);
+            assertThat(s.evidence()).contains(new Evidence(Evidence.Kind.VOLUME, "60 failing messages; sent on 30 of 30 days with"
+                    + " reports, about 2 per sending day; no SPF or DKIM pass for any domain, and not steady"));
+        }
+    }
+
+    @Test
+    void theNextStepRestsOnWhereYourMailGoesNotTheForgers() throws Exception {
+        try (Store store = month((day, r) -> { }, (day, r) -> r
+                .record("209.85.220.41", 500, "example.com", "example.com:pass", "example.com:pass", "pass/pass")
+                .record("203.0.113." + day, 2000, "example.com", null, "example.com:fail", "fail/fail"))) {
+            Readiness r = ReadinessCheck.run(store, Scope.all(), new Readiness.Thresholds(14, 2, 0.98, 0.01, 0.01)).get(0);
+            assertThat(r.rfc7489Share()).isCloseTo(2 / 3.0, org.assertj.core.data.Offset.offset(0.001));
+            assertThat(r.nextStep()).contains("pct=25 (67% of your mail goes to receivers that honour pct and ignore t=y)")
+                    .doesNotContain("t=y (");
         }
     }
 
