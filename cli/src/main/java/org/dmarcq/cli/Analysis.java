@@ -1,6 +1,5 @@
 package org.dmarcq.cli;
 
-import org.dmarcq.rules.DomainNames;
 import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.store.Store;
 
@@ -25,7 +24,7 @@ final class Analysis {
             }
             // after the lookups: the reverse DNS names are grouped by their organizational domains too
             PublicSuffixList list = suffixes.list();
-            store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);
+            store.refreshDomains(list);
             // a view or macro planted with sql --write runs here too: it must not reach files either
             store.lockDown(false);
             return store;

@@ -1,6 +1,7 @@
 package org.dmarcq.ingest;
 
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,10 +11,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.dmarcq.report.ReportRecord;
 import org.dmarcq.report.ReportWarning;
-import org.dmarcq.rules.DomainNames;
 import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.store.ReportLoader;
 import org.dmarcq.store.Store;
+import org.dmarcq.store.Wait;
 
 /**
  * Reads files, folders, archives, e-mails and mailboxes into a {@link Store}.
@@ -30,23 +31,40 @@ import org.dmarcq.store.Store;
  * <p>One bad file never stops the batch: its problems are collected and the next file is read.
  * Each report is stored whole or not at all; work is committed every few seconds and at the end,
  * so an interrupted ingest loses only uncommitted reports, and running it again completes it.
+ *
+ * <p>{@link #into(Path, Wait)} names the database file instead of an open store: reports are staged
+ * in memory and moved into the file at each commit, so that the file is held only then and other
+ * processes can read it (a shell, a question) while the ingest runs.
  */
 public final class Ingest {
     /** Files read ahead of the one being stored: each holds at most a few batches of records. */
     private static final int READ_AHEAD = 8;
 
+    /** The open store to write to, or null when {@link #file} is staged into. */
     private final Store store;
+    private final Path file;
+    private final Wait wait;
     private IngestOptions options = IngestOptions.defaults();
     private IngestListener listener = IngestListener.NONE;
     private InputStream stdin = System.in;
     private PublicSuffixList suffixes;
 
-    private Ingest(Store store) {
-        this.store = Objects.requireNonNull(store);
+    private Ingest(Store store, Path file, Wait wait) {
+        this.store = store;
+        this.file = file;
+        this.wait = wait;
     }
 
     public static Ingest into(Store store) {
-        return new Ingest(store);
+        return new Ingest(Objects.requireNonNull(store), null, null);
+    }
+
+    /**
+     * Ingests into the database file, creating it as needed, holding it only while each batch
+     * moves in; while another process holds it, waits as {@code wait} says.
+     */
+    public static Ingest into(Path file, Wait wait) {
+        return new Ingest(null, Objects.requireNonNull(file), Objects.requireNonNull(wait));
     }
 
     public Ingest options(IngestOptions options) {
@@ -83,7 +101,7 @@ public final class Ingest {
             return t;
         });
         Deque<ParsedFile> reading = new ArrayDeque<>();
-        try (ReportLoader loader = store.loader()) {
+        try (ReportLoader loader = loader()) {
             try {
                 storeAll(inputs, loader, pool, reading, totals);
             } catch (OutOfMemoryError | StackOverflowError e) {
@@ -96,9 +114,15 @@ public final class Ingest {
             reading.forEach(ParsedFile::cancel);
             pool.shutdownNow();
         }
-        PublicSuffixList list = suffixList();
-        store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);
         return totals.summary(inputs.size());
+    }
+
+    private ReportLoader loader() {
+        if (store != null) {
+            return store.loader(suffixList());
+        }
+        Store.open(file, wait).close(); // creates the file, or brings its schema up to date, before the stage moves in
+        return ReportLoader.staging(file, wait, suffixList());
     }
 
     private PublicSuffixList suffixList() {

@@ -1,8 +1,10 @@
 package org.dmarcq.store;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,8 +12,10 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dmarcq.report.DkimResult;
@@ -22,6 +26,7 @@ import org.dmarcq.report.ReportMetadata;
 import org.dmarcq.report.ReportRecord;
 import org.dmarcq.report.ReportWarning;
 import org.dmarcq.report.SpfResult;
+import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.tlsrpt.TlsReport;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -33,12 +38,33 @@ import org.duckdb.DuckDBConnection;
  * {@code reports} row last, by {@link #endReport}; {@link #abortReport} deletes what the report had
  * appended. Nothing is visible to others, or survives a crash, before {@link #commit}. A report is
  * identified by reporter, report ID, policy domain and period: the same report a second time is a
- * duplicate, whatever file it came in.
+ * duplicate, whatever file it came in. A commit also derives what readers need from what it
+ * stores (the names' domains rows, the records' verdicts), in the same transaction.
+ *
+ * <p>Two ways to store: straight into an open {@link Store} ({@link Store#loader}), or staged in
+ * memory and moved into the database file at each commit ({@link #staging}), so that the file is
+ * held only while a batch moves in and readers can open it between batches.
  */
 public final class ReportLoader implements AutoCloseable {
+    /** Rows after which a report's end commits: fewer when staged, as the stage is memory. */
     private static final long COMMIT_ROWS = 2_000_000;
+    private static final long STAGED_COMMIT_ROWS = 500_000;
+    /** The tables a loader writes, with their key columns. */
+    private static final List<List<String>> TABLES = List.of(
+            List.of("reports", "report_key"), List.of("report_errors", "report_key"), List.of("warnings", "report_key"),
+            List.of("records", "record_key", "report_key"), List.of("override_reasons", "record_key"),
+            List.of("dkim_results", "record_key"), List.of("spf_results", "record_key"), List.of("tls_reports", "tls_report_key"),
+            List.of("tls_policies", "tls_report_key"), List.of("tls_failures", "tls_report_key"),
+            List.of("tls_warnings", "tls_report_key"));
+    /** The catalog the database file is attached as, when staging. */
+    private static final String FILE = "dmarcq";
 
+    /** Where to write: the store's connection, or the stage in memory. */
     private final DuckDBConnection connection;
+    private final PublicSuffixList list;
+    /** The database file a stage moves into, and how long to wait for it; null when storing straight in. */
+    private final Path file;
+    private final Wait wait;
     private final Set<Long> known = ConcurrentHashMap.newKeySet();
     private final Set<Long> knownTls = ConcurrentHashMap.newKeySet();
     private final LocalDateTime ingestedAt = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
@@ -55,34 +81,122 @@ public final class ReportLoader implements AutoCloseable {
     private long records;
     private long messages;
     private long rowsSinceCommit;
+    /** The first keys of the transaction in progress: from them on, rows are derived at commit. */
+    private long batchReportKey;
+    private long batchRecordKey;
+    private long batchTlsReportKey;
 
-    ReportLoader(DuckDBConnection connection) {
+    private ReportLoader(DuckDBConnection connection, PublicSuffixList list, Path file, Wait wait) {
         this.connection = connection;
+        this.list = list;
+        this.file = file;
+        this.wait = wait;
+    }
+
+    /** A loader into the store's open connection. */
+    static ReportLoader direct(DuckDBConnection connection, PublicSuffixList list) {
+        ReportLoader loader = new ReportLoader(connection, list, null, null);
+        try {
+            if (!Derived.current(connection, list)) {
+                connection.setAutoCommit(false);
+                Derived.refresh(connection, list);
+                connection.commit();
+            }
+            loader.readState("");
+            connection.setAutoCommit(false);
+            loader.beginTransaction();
+            return loader;
+        } catch (SQLException e) {
+            throw loader.failure("cannot start loading", e);
+        }
+    }
+
+    /**
+     * A loader that stages in memory and moves each batch into the database file at commit: the
+     * file is held (DuckDB's lock) only then, so that others may read it meanwhile; while another
+     * process holds it, a commit waits as {@code wait} says. The file must exist with the current
+     * schema ({@link Store#open} makes it so).
+     */
+    public static ReportLoader staging(Path file, Wait wait, PublicSuffixList list) {
+        DuckDBConnection memory;
+        try {
+            Properties properties = new Properties();
+            properties.setProperty("autoinstall_known_extensions", "false");
+            properties.setProperty("autoload_known_extensions", "false");
+            memory = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+        } catch (SQLException e) {
+            throw new StoreException("cannot start loading: " + Store.firstLine(e.getMessage()), e);
+        }
+        ReportLoader loader = new ReportLoader(memory, list, file, wait);
+        try {
+            loader.attach();
+            try (Statement s = memory.createStatement()) {
+                for (List<String> table : TABLES) {
+                    s.execute("CREATE TABLE memory.main." + table.get(0) + " AS FROM " + FILE + ".main." + table.get(0) + " LIMIT 0");
+                }
+                s.execute("USE " + FILE);
+                if (!Derived.current(memory, list)) {
+                    memory.setAutoCommit(false);
+                    Derived.refresh(memory, list);
+                    memory.commit();
+                    memory.setAutoCommit(true);
+                }
+                loader.readState(FILE + ".main.");
+                s.execute("USE memory");
+            } finally {
+                loader.detach();
+            }
+            memory.setAutoCommit(false);
+            loader.beginTransaction();
+            return loader;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                memory.close();
+            } catch (SQLException ignored) {
+                // the failure to start is what matters
+            }
+            throw e instanceof SQLException sql ? loader.failure("cannot start loading", sql) : (RuntimeException) e;
+        }
+    }
+
+    /** The next keys and the identities already stored, from the tables under {@code prefix}. */
+    private void readState(String prefix) throws SQLException {
         try (Statement s = connection.createStatement()) {
-            try (ResultSet rs = s.executeQuery(
-                    "SELECT (SELECT coalesce(max(report_key), 0) FROM reports), (SELECT coalesce(max(record_key), 0) FROM records)")) {
+            try (ResultSet rs = s.executeQuery("SELECT (SELECT coalesce(max(report_key), 0) FROM " + prefix + "reports),"
+                    + " (SELECT coalesce(max(record_key), 0) FROM " + prefix + "records),"
+                    + " (SELECT coalesce(max(tls_report_key), 0) FROM " + prefix + "tls_reports)")) {
                 rs.next();
                 nextReportKey = rs.getLong(1) + 1;
                 nextRecordKey = rs.getLong(2) + 1;
+                nextTlsReportKey = rs.getLong(3) + 1;
             }
-            try (ResultSet rs = s.executeQuery("SELECT coalesce(max(tls_report_key), 0) FROM tls_reports")) {
-                rs.next();
-                nextTlsReportKey = rs.getLong(1) + 1;
-            }
-            try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM tls_reports")) {
+            try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM " + prefix + "tls_reports")) {
                 while (rs.next()) {
                     knownTls.add(rs.getLong(1));
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM reports")) {
+            try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM " + prefix + "reports")) {
                 while (rs.next()) {
                     known.add(rs.getLong(1));
                 }
             }
-            connection.setAutoCommit(false);
-            beginTransaction();
-        } catch (SQLException e) {
-            throw failure("cannot start loading", e);
+        }
+    }
+
+    /** Attaches the database file to the stage, waiting while another process holds it. */
+    private void attach() throws SQLException {
+        String path = file.toAbsolutePath().toString().replace("'", "''");
+        Locks.retry(file, wait, () -> {
+            try (Statement s = connection.createStatement()) {
+                s.execute("ATTACH '" + path + "' AS " + FILE);
+            }
+            return null;
+        });
+    }
+
+    private void detach() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("DETACH " + FILE);
         }
     }
 
@@ -209,7 +323,7 @@ public final class ReportLoader implements AutoCloseable {
         }
         known.add(dedupeKey);
         header = null;
-        if (rowsSinceCommit >= COMMIT_ROWS) {
+        if (rowsSinceCommit >= (file == null ? COMMIT_ROWS : STAGED_COMMIT_ROWS)) {
             commit();
         }
         return reportKey;
@@ -326,7 +440,10 @@ public final class ReportLoader implements AutoCloseable {
         }
     }
 
-    /** Makes every report ended so far durable, and starts a new transaction. */
+    /**
+     * Makes every report ended so far durable, with what is derived from it, and starts a new
+     * transaction. A stage moves into the database file here, waiting for it as needed.
+     */
     public void commit() {
         if (header != null) {
             throw new IllegalStateException("a report is in progress: end or abort it before committing");
@@ -336,7 +453,15 @@ public final class ReportLoader implements AutoCloseable {
                 appenders.close();
                 appenders = null;
             }
-            connection.commit();
+            if (file == null) {
+                Derived.add(connection, list, batchRecordKey, batchReportKey);
+                connection.commit();
+            } else {
+                connection.commit();
+                if (nextReportKey > batchReportKey || nextTlsReportKey > batchTlsReportKey) {
+                    moveStage();
+                }
+            }
             beginTransaction();
             rowsSinceCommit = 0;
         } catch (SQLException e) {
@@ -344,7 +469,69 @@ public final class ReportLoader implements AutoCloseable {
         }
     }
 
-    /** Rolls back whatever was not committed. */
+    /**
+     * Moves the stage into the database file in one transaction, deriving as it goes, then empties
+     * it. Keys follow those in the file: should another process have stored reports meanwhile, the
+     * staged keys shift past theirs.
+     */
+    private void moveStage() throws SQLException {
+        connection.setAutoCommit(true);
+        attach();
+        try (Statement s = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            long reportShift;
+            long recordShift;
+            long tlsShift;
+            try (ResultSet rs = s.executeQuery("SELECT (SELECT coalesce(max(report_key), 0) FROM " + FILE + ".main.reports),"
+                    + " (SELECT coalesce(max(record_key), 0) FROM " + FILE + ".main.records),"
+                    + " (SELECT coalesce(max(tls_report_key), 0) FROM " + FILE + ".main.tls_reports)")) {
+                rs.next();
+                reportShift = rs.getLong(1) + 1 - batchReportKey;
+                recordShift = rs.getLong(2) + 1 - batchRecordKey;
+                tlsShift = rs.getLong(3) + 1 - batchTlsReportKey;
+            }
+            for (List<String> table : TABLES) {
+                List<String> shifted = new ArrayList<>();
+                for (String key : table.subList(1, table.size())) {
+                    long shift = key.equals("report_key") ? reportShift : key.equals("record_key") ? recordShift : tlsShift;
+                    shifted.add(key + " + " + shift + " AS " + key);
+                }
+                s.execute("INSERT INTO " + FILE + ".main." + table.get(0) + " SELECT * REPLACE (" + String.join(", ", shifted)
+                        + ") FROM memory.main." + table.get(0));
+            }
+            s.execute("USE " + FILE);
+            Derived.add(connection, list, batchRecordKey + recordShift, batchReportKey + reportShift);
+            connection.commit();
+            nextReportKey += reportShift;
+            nextRecordKey += recordShift;
+            nextTlsReportKey += tlsShift;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        } finally {
+            try (Statement s = connection.createStatement()) {
+                connection.setAutoCommit(true);
+                s.execute("USE memory");
+            }
+            detach();
+        }
+        try (Statement s = connection.createStatement()) {
+            for (List<String> table : TABLES) {
+                s.execute("DELETE FROM memory.main." + table.get(0));
+            }
+        }
+        connection.setAutoCommit(false);
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // the failure that stopped the move is the one to report
+        }
+    }
+
+    /** Rolls back whatever was not committed; a stage is dropped. */
     @Override
     public void close() {
         try {
@@ -356,6 +543,14 @@ public final class ReportLoader implements AutoCloseable {
             connection.setAutoCommit(true);
         } catch (SQLException e) {
             throw failure("cannot close the loader", e);
+        } finally {
+            if (file != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // nothing of the stage is wanted any more
+                }
+            }
         }
     }
 
@@ -365,6 +560,9 @@ public final class ReportLoader implements AutoCloseable {
         try (Statement s = connection.createStatement()) {
             s.execute("SELECT 1");
         }
+        batchReportKey = nextReportKey;
+        batchRecordKey = nextRecordKey;
+        batchTlsReportKey = nextTlsReportKey;
     }
 
     private void requireReport() {

@@ -13,17 +13,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
-import java.util.function.UnaryOperator;
+import org.dmarcq.rules.PublicSuffixList;
 import org.duckdb.DuckDBConnection;
 
 /**
  * The DuckDB database that holds ingested reports. {@link #open} creates or migrates the schema;
- * {@link #openReadOnly} never writes. One process may write at a time (DuckDB's file lock).
+ * {@link #openReadOnly} never writes. DuckDB lets one process write, or several read, at a time:
+ * the opening methods that take a {@link Wait} wait for the file while another process holds it.
  */
 public final class Store implements AutoCloseable {
     /** Migrations in order; the schema version is the number of migrations applied. */
     private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql", "003-reverse-dns.sql",
-            "004-tls-reports.sql", "005-naming-macros.sql");
+            "004-tls-reports.sql", "005-naming-macros.sql", "006-verdicts.sql");
 
     /** The schema version this dmarcq creates and understands. */
     static int currentVersion() {
@@ -42,11 +43,16 @@ public final class Store implements AutoCloseable {
 
     /** Opens the database for writing, creating it and bringing its schema up to date as needed. */
     public static Store open(Path file) {
+        return open(file, Wait.NONE);
+    }
+
+    /** The same, waiting as {@code wait} says while another process holds the file. */
+    public static Store open(Path file, Wait wait) {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new StoreException(file + ": the folder " + parent + " does not exist");
         }
-        Store store = new Store(file, connect(file, false), false);
+        Store store = new Store(file, connect(file, false, wait), false);
         try {
             store.migrate();
             return store;
@@ -58,10 +64,15 @@ public final class Store implements AutoCloseable {
 
     /** Opens an existing database without the right to change it. */
     public static Store openReadOnly(Path file) {
+        return openReadOnly(file, Wait.NONE);
+    }
+
+    /** The same, waiting as {@code wait} says while another process writes to the file. */
+    public static Store openReadOnly(Path file, Wait wait) {
         if (!Files.isRegularFile(file)) {
             throw new StoreException(file + ": no such database; create it with dmarcq ingest");
         }
-        Store store = new Store(file, connect(file, true), true);
+        Store store = new Store(file, connect(file, true, wait), true);
         int version = store.schemaVersion();
         if (version > MIGRATIONS.size()) {
             store.close();
@@ -115,65 +126,53 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** A loader for a batch of reports; see {@link ReportLoader}. */
-    public ReportLoader loader() {
+    /**
+     * A loader for a batch of reports, storing into this store's connection; see {@link ReportLoader}.
+     * What it stores is derived (domains, verdicts) by {@code list} in the same transaction.
+     */
+    public ReportLoader loader(PublicSuffixList list) {
         if (readOnly) {
             throw new IllegalStateException("the store is open read-only");
         }
-        return new ReportLoader(connection);
+        return ReportLoader.direct(connection, list);
+    }
+
+    /** The schema version of an existing database, read without holding it longer than that. */
+    public static boolean isCurrent(Path file, PublicSuffixList list, Wait wait) {
+        try (Store store = openAnyVersion(file, wait)) {
+            if (store.schemaVersion() != MIGRATIONS.size()) {
+                return false;
+            }
+            return Derived.current(store.connection, list);
+        } catch (SQLException e) {
+            throw new StoreException(file + ": cannot read the database: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static Store openAnyVersion(Path file, Wait wait) {
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException(file + ": no such database; create it with dmarcq ingest");
+        }
+        return new Store(file, connect(file, true, wait), true);
     }
 
     /**
-     * Brings the {@code domains} table up to date: every domain name the reports mention gets its
-     * A-label form and organizational domain, which the evaluation views compare. Names are added
-     * incrementally; all are recomputed when {@code listVersion} differs from the list used before.
+     * Brings what dmarcq derives from the reports up to date: every domain name the reports and the
+     * reverse DNS lookups mention gets its A-label form and organizational domain, which alignment
+     * compares, and every record its row of {@code record_verdicts}. Names are added incrementally;
+     * all are recomputed, and every verdict, when the list differs from the one used before.
      *
-     * @param listVersion names the Public Suffix List the functions use
      * @return how many names were added
      */
-    public int refreshDomains(String listVersion, UnaryOperator<String> toAscii, UnaryOperator<String> organizationalDomain) {
+    public int refreshDomains(PublicSuffixList list) {
         if (readOnly) {
             throw new IllegalStateException("the store is open read-only");
         }
-        try (Statement s = connection.createStatement()) {
+        try {
             connection.setAutoCommit(false);
-            String used = null;
-            try (ResultSet rs = s.executeQuery("SELECT value FROM settings WHERE name = 'public_suffix_list'")) {
-                if (rs.next()) {
-                    used = rs.getString(1);
-                }
-            }
-            if (!listVersion.equals(used)) {
-                s.execute("DELETE FROM domains");
-                s.execute("DELETE FROM settings WHERE name = 'public_suffix_list'");
-                try (var insert = connection.prepareStatement("INSERT INTO settings VALUES ('public_suffix_list', ?)")) {
-                    insert.setString(1, listVersion);
-                    insert.execute();
-                }
-            }
-            List<String> names = new java.util.ArrayList<>();
-            try (ResultSet rs = s.executeQuery("""
-                    SELECT DISTINCT name FROM (
-                        SELECT header_from AS name FROM records
-                        UNION ALL SELECT envelope_from FROM records
-                        UNION ALL SELECT domain FROM dkim_results
-                        UNION ALL SELECT domain FROM spf_results
-                        UNION ALL SELECT policy_domain FROM reports
-                        UNION ALL SELECT ptr FROM reverse_dns WHERE confirmed)
-                    WHERE name IS NOT NULL AND name NOT IN (SELECT name FROM domains)""")) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-            try (var appender = connection.createAppender("domains")) {
-                for (String name : names) {
-                    String ascii = toAscii.apply(name);
-                    appender.beginRow().append(name).append(ascii)
-                            .append(ascii == null ? null : organizationalDomain.apply(ascii)).endRow();
-                }
-            }
+            int added = Derived.refresh(connection, list);
             connection.commit();
-            return names.size();
+            return added;
         } catch (SQLException e) {
             rollbackQuietly();
             throw new StoreException(file + ": cannot update the domains table: " + firstLine(e.getMessage()), e);
@@ -267,7 +266,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private static DuckDBConnection connect(Path file, boolean readOnly) {
+    private static DuckDBConnection connect(Path file, boolean readOnly, Wait wait) {
         Properties properties = new Properties();
         if (readOnly) {
             properties.setProperty("duckdb.read_only", "true");
@@ -276,7 +275,8 @@ public final class Store implements AutoCloseable {
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
         try {
-            return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties);
+            return Locks.retry(file, wait,
+                    () -> (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties));
         } catch (SQLException e) {
             throw new StoreException(file + ": cannot open the database: " + firstLine(e.getMessage()), e);
         }

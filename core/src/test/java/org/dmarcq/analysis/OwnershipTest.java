@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 import org.dmarcq.identity.Inventory;
 import org.dmarcq.identity.ServiceMap;
 import org.dmarcq.ingest.Ingest;
-import org.dmarcq.rules.DomainNames;
 import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.store.Store;
 import org.junit.jupiter.api.Test;
@@ -95,7 +94,7 @@ class OwnershipTest {
             s.execute();
         }
         PublicSuffixList list = PublicSuffixList.bundled();
-        store.refreshDomains(list.version(), DomainNames::toAscii, list::organizationalDomain);
+        store.refreshDomains(list);
     }
 
     private static final Set<Integer> FORGER_DAYS = Set.of(1, 4, 8, 11, 15, 19, 22, 27);

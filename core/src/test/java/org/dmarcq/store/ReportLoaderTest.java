@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.List;
 import org.dmarcq.report.Location;
 import org.dmarcq.report.ReportReader;
+import org.dmarcq.rules.PublicSuffixList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class ReportLoaderTest {
 
     @Test
     void anAbortedReportLeavesNoRowsAndKeysAreReused() throws Exception {
-        try (Store store = Store.open(temp.resolve("a.duckdb")); ReportLoader loader = store.loader()) {
+        try (Store store = Store.open(temp.resolve("a.duckdb")); ReportLoader loader = store.loader(PublicSuffixList.bundled())) {
             load(loader, report("first", 3), true);
             load(loader, report("aborted", 4), false);
             load(loader, report("second", 2), true);
@@ -36,7 +37,7 @@ class ReportLoaderTest {
     @Test
     void nothingIsKeptWithoutACommit() throws Exception {
         Path db = temp.resolve("b.duckdb");
-        try (Store store = Store.open(db); ReportLoader loader = store.loader()) {
+        try (Store store = Store.open(db); ReportLoader loader = store.loader(PublicSuffixList.bundled())) {
             load(loader, report("kept", 1), true);
             loader.commit();
             load(loader, report("lost", 1), true);
@@ -49,12 +50,12 @@ class ReportLoaderTest {
 
     @Test
     void theSameReportTwiceIsADuplicateEvenWithinOneBatch() throws Exception {
-        try (Store store = Store.open(temp.resolve("c.duckdb")); ReportLoader loader = store.loader()) {
+        try (Store store = Store.open(temp.resolve("c.duckdb")); ReportLoader loader = store.loader(PublicSuffixList.bundled())) {
             assertThat(load(loader, report("x", 1), true)).isTrue();
             assertThat(load(loader, report("x", 1), true)).isFalse();
             loader.commit();
         }
-        try (Store store = Store.open(temp.resolve("c.duckdb")); ReportLoader loader = store.loader()) {
+        try (Store store = Store.open(temp.resolve("c.duckdb")); ReportLoader loader = store.loader(PublicSuffixList.bundled())) {
             assertThat(load(loader, report("x", 1), true)).isFalse();
         }
     }
@@ -62,27 +63,28 @@ class ReportLoaderTest {
     @Test
     void aNewDatabaseHasTheCurrentSchemaVersion() {
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(5);
+            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(6);
         }
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(5);
+            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(6);
         }
     }
 
     @Test
     void aVersionOneDatabaseIsMigratedAndKeepsItsReports() throws Exception {
         Path db = temp.resolve("old.duckdb");
-        try (Store store = Store.open(db); ReportLoader loader = store.loader()) {
+        try (Store store = Store.open(db); ReportLoader loader = store.loader(PublicSuffixList.bundled())) {
             load(loader, report("before-v2", 2), true);
             loader.commit();
         }
         try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
             // Back to what schema version 1 had.
-            for (String drop : List.of("DROP MACRO domain_under", "DROP MACRO ip_key", "DROP MACRO ip6_tail", "DROP MACRO ip6_head",
+            for (String drop : List.of("DROP TABLE record_verdicts", "DROP MACRO TABLE evaluate_records",
+                    "DELETE FROM schema_version WHERE version = 6", "DROP MACRO domain_under", "DROP MACRO ip_key", "DROP MACRO ip6_tail", "DROP MACRO ip6_head",
                     "DELETE FROM schema_version WHERE version = 5", "DROP VIEW tls_failure_details", "DROP VIEW tls_sessions", "DROP TABLE tls_warnings", "DROP TABLE tls_failures", "DROP TABLE tls_policies",
                     "DROP TABLE tls_reports", "DELETE FROM schema_version WHERE version = 4",
                     "DROP TABLE reverse_dns", "DELETE FROM schema_version WHERE version = 3",
-                    "DROP VIEW report_days", "DROP VIEW record_verdicts", "DROP VIEW spf_alignments", "DROP VIEW dkim_alignments",
+                    "DROP VIEW report_days", "DROP VIEW spf_alignments", "DROP VIEW dkim_alignments",
                     "DROP MACRO aligned_strict", "DROP MACRO aligned_relaxed", "DROP TABLE settings", "DROP TABLE domains",
                     "DELETE FROM schema_version WHERE version = 2")) {
                 s.execute(drop);
@@ -90,7 +92,7 @@ class ReportLoaderTest {
         }
         assertThatThrownBy(() -> Store.openReadOnly(db)).hasMessageContaining("schema version 1 is older");
         try (Store store = Store.open(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(5);
+            assertThat(store.schemaVersion()).isEqualTo(6);
             assertThat(query(store, "SELECT string_agg(report_id, ',') FROM reports")).isEqualTo("before-v2");
             assertThat(query(store, "SELECT count(*) FROM record_verdicts")).isEqualTo("2");
         }
