@@ -48,7 +48,7 @@ public final class Main implements Runnable {
         // Every time dmarcq reads or writes is UTC; never let the machine's zone creep in.
         TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-        if (System.console() != null) {
+        if (HumanWriter.stdoutIsTerminal()) {
             out = HumanWriter.forTerminal(out); // standard output is a terminal: even JSON is read by a person
         }
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
@@ -93,7 +93,9 @@ public final class Main implements Runnable {
             if (debug) {
                 e.printStackTrace(w);
             }
-            w.println("dmarcq: " + message(e));
+            // one line, unless an SQL error points at its statement with a caret on the lines below
+            String message = message(e);
+            w.println("dmarcq: " + (message.startsWith("SQL: ") ? message : HumanWriter.oneLine(message)));
             if (e instanceof UserException u && u.usage()) {
                 w.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
                 w.flush();

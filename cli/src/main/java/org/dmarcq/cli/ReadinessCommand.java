@@ -14,6 +14,7 @@ import org.dmarcq.analysis.AffectedSystem;
 import org.dmarcq.analysis.Naming;
 import org.dmarcq.analysis.Readiness;
 import org.dmarcq.analysis.ReadinessCheck;
+import org.dmarcq.cli.output.Lines;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
 import org.dmarcq.store.Store;
@@ -102,54 +103,54 @@ final class ReadinessCommand implements Callable<Integer> {
     }
 
     private static void text(Readiness r, PrintWriter out) {
-        out.printf(Locale.ROOT, "%s (now p=%s)%n", r.policyDomain(), r.currentPolicy() == null ? "?" : r.currentPolicy());
-        out.printf(Locale.ROOT, "  quarantine: %s%n", r.quarantine().verdict());
-        out.printf(Locale.ROOT, "  reject:     %s%n", r.reject().verdict());
-        out.printf(Locale.ROOT, "  evidence:   %d days of reports from %d %s (%s); %,d messages, %,d of them likely spoofing%n",
+        Lines.printf(out, "%s (now p=%s)%n", r.policyDomain(), r.currentPolicy() == null ? "?" : r.currentPolicy());
+        Lines.printf(out, "  quarantine: %s%n", r.quarantine().verdict());
+        Lines.printf(out, "  reject:     %s%n", r.reject().verdict());
+        Lines.printf(out, "  evidence:   %d days of reports from %d %s (%s); %,d messages, %,d of them likely spoofing%n",
                 r.days(), r.reporters().size(), r.reporters().size() == 1 ? "receiver" : "receivers", String.join(", ", r.reporters()),
                 r.messages(), r.spoofedMessages());
         for (String why : r.quarantine().because()) {
-            out.println("              " + why);
+            Lines.println(out, "              " + why);
         }
         for (String why : r.reject().because()) {
             if (!r.quarantine().because().contains(why)) {
-                out.println("              reject: " + why);
+                Lines.println(out, "              reject: " + why);
             }
         }
         if (!r.dailyPassRate().isEmpty()) {
-            out.println("  pass rate per day (mail that is not spoofing):");
-            out.println("    " + chart(r.dailyPassRate()));
+            Lines.println(out, "  pass rate per day (mail that is not spoofing):");
+            Lines.println(out, "    " + chart(r.dailyPassRate()));
         }
         if (!r.systemsToFix().isEmpty()) {
-            out.println("  senders to fix before quarantine:");
+            Lines.println(out, "  senders to fix before quarantine:");
             for (Readiness.SystemToFix system : r.systemsToFix()) {
-                out.printf(Locale.ROOT, "    %s%s%s  %,d failing messages  %s: %s%n", system.name(),
+                Lines.printf(out, "    %s%s%s  %,d failing messages  %s: %s%n", system.name(),
                         system.inventory() == null || system.inventory().equals(system.name()) ? ""
                                 : " [inventory: " + system.inventory() + "]",
                         ips(system.system()), system.failingMessages(), String.join(", ", system.reasons()), system.fix());
             }
         }
         if (!r.systemsToVerify().isEmpty()) {
-            out.printf(Locale.ROOT, "  systems to verify (nothing ties them to you; %.1f%% of your mail fails from them):%n",
+            Lines.printf(out, "  systems to verify (nothing ties them to you; %.1f%% of your mail fails from them):%n",
                     100 * r.unverifiedShare());
             for (AffectedSystem s : r.systemsToVerify()) {
-                out.printf(Locale.ROOT, "    %s%s  %,d failing messages on %d %s  %s: is it yours? then add it to the"
+                Lines.printf(out, "    %s%s  %,d failing messages on %d %s  %s: is it yours? then add it to the"
                         + " inventory; if not, mark it ours: false%n", s.name(), ips(s), s.failingMessages(), s.sendingDays(),
                         s.sendingDays() == 1 ? "day" : "days", s.reason());
             }
         }
         if (r.forwardedMessages() > 0) {
-            out.printf(Locale.ROOT, "  forwarded: %,d messages through forwarders and mailing lists; quarantine does not need them"
+            Lines.printf(out, "  forwarded: %,d messages through forwarders and mailing lists; quarantine does not need them"
                     + " fixed (receivers' local policy and ARC absorb much of it), reject would bounce what they do not%n",
                     r.forwardedMessages());
         }
         if (!r.receiverFailures().isEmpty()) {
-            out.println("  failing only at receivers (what they report aligns; nothing to fix at the source):");
+            Lines.println(out, "  failing only at receivers (what they report aligns; nothing to fix at the source):");
             for (AffectedSystem s : r.receiverFailures()) {
-                out.printf(Locale.ROOT, "    %s%s  %,d failing messages%n", s.name(), ips(s), s.failingMessages());
+                Lines.printf(out, "    %s%s  %,d failing messages%n", s.name(), ips(s), s.failingMessages());
             }
         }
-        out.println("  next step:  " + r.nextStep());
+        Lines.println(out, "  next step:  " + r.nextStep());
         out.println();
     }
 

@@ -16,6 +16,7 @@ import org.dmarcq.analysis.TlsEnforcement;
 import org.dmarcq.analysis.TlsSummaries;
 import org.dmarcq.analysis.TlsSummary;
 import org.dmarcq.analysis.TlsWhatIf;
+import org.dmarcq.cli.output.Lines;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
 import org.dmarcq.store.Store;
@@ -62,7 +63,7 @@ final class TlsCommand implements Callable<Integer> {
             }
             case TABLE -> {
                 if (summaries.isEmpty()) {
-                    out.println("No SMTP TLS reports in the database" + (scope.toScope().domain() == null ? "" : " for this domain")
+                    Lines.println(out, "No SMTP TLS reports in the database" + (scope.toScope().domain() == null ? "" : " for this domain")
                             + ": ingest them like DMARC reports (dmarcq ingest).");
                 }
                 summaries.forEach(s -> text(s, out));
@@ -84,25 +85,25 @@ final class TlsCommand implements Callable<Integer> {
     }
 
     private static void text(TlsSummary s, PrintWriter out) {
-        out.printf(Locale.ROOT, "%s  %s%s%n", s.policyDomain() == null ? "(no policy domain)" : s.policyDomain(), s.policyType(),
+        Lines.printf(out, "%s  %s%s%n", s.policyDomain() == null ? "(no policy domain)" : s.policyDomain(), s.policyType(),
                 s.stsModes().isEmpty() ? "" : " (mode " + String.join(", ", s.stsModes()) + ")");
-        out.printf(Locale.ROOT, "  sessions:   %,d in %d %s from %d %s: %,d successful (%s), %,d failed%n", s.sessions(),
+        Lines.printf(out, "  sessions:   %,d in %d %s from %d %s: %,d successful (%s), %,d failed%n", s.sessions(),
                 s.reports(), s.reports() == 1 ? "report" : "reports", s.reporters().size(),
                 s.reporters().size() == 1 ? "reporter" : "reporters", s.successfulSessions(), percent(s.successRate()), s.failedSessions());
         if (!s.perDay().isEmpty()) {
             TreeMap<LocalDate, Double> daily = new TreeMap<>();
             s.perDay().stream().filter(d -> d.successRate() != null).forEach(d -> daily.put(d.day(), d.successRate()));
             if (!daily.isEmpty()) {
-                out.println("  success rate per day:");
-                out.println("    " + ReadinessCommand.chart(daily));
+                Lines.println(out, "  success rate per day:");
+                Lines.println(out, "    " + ReadinessCommand.chart(daily));
             }
         }
         if (!s.byResultType().isEmpty()) {
-            out.println("  failed sessions by result type, receiving MX and reporter:");
+            Lines.println(out, "  failed sessions by result type, receiving MX and reporter:");
             table(out, "result_type", s.byResultType());
             table(out, "receiving_mx", s.byMx());
         } else if (s.failedSessions() == 0) {
-            out.println("  no failed sessions");
+            Lines.println(out, "  no failed sessions");
         }
         List<Object[]> rows = new ArrayList<>();
         for (TlsSummary.Reporter r : s.byReporter()) {
@@ -110,7 +111,7 @@ final class TlsCommand implements Callable<Integer> {
         }
         indent(out, List.of("reporter", "reports", "successful", "failed"), rows);
         if (s.mismatchedPolicies() > 0) {
-            out.printf(Locale.ROOT, "  note: in %d %s the failure details do not add up to the failure total"
+            Lines.printf(out, "  note: in %d %s the failure details do not add up to the failure total"
                     + " (see tls_policies.details_mismatch)%n", s.mismatchedPolicies(), s.mismatchedPolicies() == 1 ? "report" : "reports");
         }
         out.println();
@@ -128,7 +129,7 @@ final class TlsCommand implements Callable<Integer> {
         org.dmarcq.cli.output.TextTable table = new org.dmarcq.cli.output.TextTable(columns);
         rows.forEach(table::add);
         table.print(new PrintWriter(buffer));
-        buffer.toString().lines().forEach(line -> out.println("    " + line));
+        buffer.toString().lines().forEach(line -> Lines.println(out, "    " + line));
     }
 
     static String percent(Double rate) {
@@ -265,7 +266,7 @@ final class TlsCommand implements Callable<Integer> {
                         "sessions", "mx_hosts", "fix"), rows, Format.CSV);
             } else {
                 if (results.isEmpty()) {
-                    out.println("No MTA-STS (sts) policy in the TLS reports" + (scope.toScope().domain() == null ? "" : " for this domain")
+                    Lines.println(out, "No MTA-STS (sts) policy in the TLS reports" + (scope.toScope().domain() == null ? "" : " for this domain")
                             + ": nothing to simulate.");
                 }
                 results.forEach(r -> text(r, out));
@@ -275,9 +276,9 @@ final class TlsCommand implements Callable<Integer> {
         }
 
         private static void text(TlsEnforcement r, PrintWriter out) {
-            out.printf(Locale.ROOT, "%s: %s%n", r.policyDomain(), r.sentence());
+            Lines.printf(out, "%s: %s%n", r.policyDomain(), r.sentence());
             for (String why : r.because()) {
-                out.println("  " + why);
+                Lines.println(out, "  " + why);
             }
             if (!r.causes().isEmpty()) {
                 out.println();
@@ -287,20 +288,20 @@ final class TlsCommand implements Callable<Integer> {
                             c.firstDay(), c.lastDay(), c.mxHosts(), c.reporters()});
                 }
                 indent(out, List.of("cause", "blocks", "sessions", "first_day", "last_day", "mx_hosts", "reporters"), rows);
-                out.println("  what to fix:");
+                Lines.println(out, "  what to fix:");
                 for (TlsEnforcement.Cause c : r.causes()) {
-                    out.println("  - " + c.label() + (c.resolved() ? " (resolved: not seen since " + c.lastDay() + ")" : "") + ": "
+                    Lines.println(out, "  - " + c.label() + (c.resolved() ? " (resolved: not seen since " + c.lastDay() + ")" : "") + ": "
                             + c.fix());
                 }
             }
             TlsEnforcement.PolicyCheck check = r.policyCheck();
             if (check != null) {
-                out.printf(Locale.ROOT, "  proposed policy: mode %s, mx %s, max_age %s%n", check.mode(), String.join(" ", check.mx()),
+                Lines.printf(out, "  proposed policy: mode %s, mx %s, max_age %s%n", check.mode(), String.join(" ", check.mx()),
                         check.maxAge() == null ? "?" : check.maxAge());
-                out.println("    MX hosts seen in the reports: " + (check.mxSeen().isEmpty() ? "none" : String.join(", ", check.mxSeen())));
-                out.println("    not matched by its mx: patterns: " + (check.unmatched().isEmpty() ? "none" : String.join(", ", check.unmatched())));
+                Lines.println(out, "    MX hosts seen in the reports: " + (check.mxSeen().isEmpty() ? "none" : String.join(", ", check.mxSeen())));
+                Lines.println(out, "    not matched by its mx: patterns: " + (check.unmatched().isEmpty() ? "none" : String.join(", ", check.unmatched())));
                 for (String p : check.problems()) {
-                    out.println("    invalid: " + p);
+                    Lines.println(out, "    invalid: " + p);
                 }
             }
             out.println();

@@ -16,6 +16,7 @@ import org.dmarcq.analysis.Proposal;
 import org.dmarcq.analysis.SenderClass;
 import org.dmarcq.analysis.WhatIf;
 import org.dmarcq.analysis.WhatIfResult;
+import org.dmarcq.cli.output.Lines;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
 import org.dmarcq.store.Store;
@@ -129,21 +130,21 @@ final class WhatIfCommand implements Callable<Integer> {
     }
 
     private static void table(WhatIfResult r, PrintWriter out) {
-        out.printf(Locale.ROOT, "Under %s, of %,d messages in %d days of reports (%,d fail DMARC):%n", describe(r.proposal()),
+        Lines.printf(out, "Under %s, of %,d messages in %d days of reports (%,d fail DMARC):%n", describe(r.proposal()),
                 r.messages(), r.days(), r.failingMessages());
         if (r.rejected() > 0) {
-            out.printf(Locale.ROOT, "  %,12.0f would be rejected%n", r.rejected());
+            Lines.printf(out, "  %,12.0f would be rejected%n", r.rejected());
         }
-        out.printf(Locale.ROOT, "  %,12.0f would be quarantined%n", r.quarantined());
-        out.println("  of which:");
-        r.byClass().forEach((c, n) -> out.printf(Locale.ROOT, "  %,12.0f from %s%n", n, c.label()));
+        Lines.printf(out, "  %,12.0f would be quarantined%n", r.quarantined());
+        Lines.println(out, "  of which:");
+        r.byClass().forEach((c, n) -> Lines.printf(out, "  %,12.0f from %s%n", n, c.label()));
         if (r.proposal().testing() && r.rfc7489Share() > 0) {
-            out.printf(Locale.ROOT, "  t=y is ignored by receivers that report in the RFC 7489 format: %.0f%% of this mail;"
+            Lines.printf(out, "  t=y is ignored by receivers that report in the RFC 7489 format: %.0f%% of this mail;"
                     + " they apply p=%s in full.%n", 100 * r.rfc7489Share(), r.proposal().p().word());
         }
         out.println();
         if (r.systems().isEmpty() && r.spoofing().isEmpty() && r.senders().isEmpty()) {
-            out.println("Nothing would be quarantined or rejected.");
+            Lines.println(out, "Nothing would be quarantined or rejected.");
         } else if (!r.senders().isEmpty()) {
             List<Object[]> rows = new ArrayList<>();
             for (Object[] row : senderRows(r, true)) {
@@ -160,24 +161,24 @@ final class WhatIfCommand implements Callable<Integer> {
         }
         if (r.senders().isEmpty()) {
             for (WhatIfResult.Spoofing s : r.spoofing()) {
-                out.println(spoofingLine(s));
+                Lines.println(out, spoofingLine(s));
             }
         }
         List<AffectedSystem> toFix = r.systems().stream().filter(s -> s.senderClass() != SenderClass.SPOOFING).toList();
         if (!toFix.isEmpty()) {
             out.println();
-            out.println("What to do, system by system:");
+            Lines.println(out, "What to do, system by system:");
             for (AffectedSystem s : toFix) {
-                out.printf(Locale.ROOT, "%n%s %s%s (%s, %,.0f messages, %s)%n  fix: %s%n", s.policyDomain(), s.name(),
+                Lines.printf(out, "%n%s %s%s (%s, %,.0f messages, %s)%n  fix: %s%n", s.policyDomain(), s.name(),
                         addresses(s), s.senderClass().label(), s.affected(), String.join(", ", s.reasons()), s.fix());
                 for (Evidence e : s.evidence()) {
-                    out.println("  evidence (" + e.kind().word() + "): " + e.detail());
+                    Lines.println(out, "  evidence (" + e.kind().word() + "): " + e.detail());
                 }
             }
         }
         if (!r.replay().isEmpty()) {
             out.println();
-            out.println("Already published: what receivers quarantined or rejected while the reports show p=quarantine or p=reject:");
+            Lines.println(out, "Already published: what receivers quarantined or rejected while the reports show p=quarantine or p=reject:");
             List<Object[]> replayRows = new ArrayList<>();
             for (WhatIfResult.Replay replay : r.replay()) {
                 replayRows.add(new Object[] {replay.policyDomain(), replay.sourceIp(), replay.publishedPolicy(), replay.quarantined(),

@@ -136,6 +136,23 @@ class HostileInputTest extends CommandTest {
             goodReports++;
         }
         bad("folder-entry.zip", zip(false, "report.xml/", report("folder-entry", 2)), "!report.xml/: a zip folder entry that holds data: not read");
+        // a deflated member damaged at its start: its size in the header says where the next begins
+        Path damaged = batch.resolve("damaged-deflate.zip");
+        try (var zip = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(damaged.toFile())) {
+            for (String name : List.of("a", "b", "c")) {
+                zip.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(name + ".xml"));
+                zip.write(report("deflated-" + name, name.equals("b") ? 3000 : 2).getBytes(StandardCharsets.US_ASCII));
+                zip.closeArchiveEntry();
+            }
+        }
+        byte[] bytes = Files.readAllBytes(damaged);
+        int middle = indexOf(bytes, "b.xml".getBytes(StandardCharsets.US_ASCII)) + 5; // its data begins: the deflate blocks
+        for (int i = 0; i < 50; i++) {
+            bytes[middle + i] ^= 0x5a;
+        }
+        Files.write(damaged, bytes);
+        expect("damaged-deflate.zip", "!b.xml: zip data is damaged");
+        goodReports += 2;
         bad("bad-crc.zip", zip(true, "r.xml", report("crc", 2)), "zip member is damaged: its CRC-32 is");
         Files.writeString(batch.resolve("lost-attachment.eml"), email("Report", "report.xml.gz", "application/gzip",
                 "not a gzip file at all".getBytes(StandardCharsets.US_ASCII)));
@@ -223,18 +240,21 @@ class HostileInputTest extends CommandTest {
 
     @Test
     void anArchiveOfManyBadMembersPrintsTwentyLinesThenACount() throws Exception {
-        String[] members = new String[2 * 30];
+        String[] members = new String[2 * 31];
         for (int i = 0; i < 30; i++) {
             members[2 * i] = String.format("bad-%02d.xml", i);
             members[2 * i + 1] = "<feedback><report_metadata>";
         }
+        members[60] = "limit.xml";
+        members[61] = "<feedback>" + "<a>".repeat(70) + "</a>".repeat(70) + "</feedback>";
         Path archive = Files.write(temp.resolve("many-bad.zip"), zip(false, members));
         assertThat(run("ingest", "--db", temp.resolve("many.duckdb").toString(), archive.toString(), "testdata/reports/google.xml"))
                 .isEqualTo(1);
         List<String> lines = err.toString().lines().toList();
         assertThat(lines).hasSize(21);
         assertThat(lines.get(0)).startsWith(archive + "!bad-00.xml:");
-        assertThat(lines.get(20)).isEqualTo(archive + ": 10 more problems in this input, not shown");
+        assertThat(lines.get(20)).isEqualTo(archive + ": 11 more problems in this input, not shown; among them refused:"
+                + " elements nested more than 64 deep");
         assertThat(out.toString()).contains("reports new                   1");
     }
 
@@ -258,6 +278,15 @@ class HostileInputTest extends CommandTest {
         });
         long errors = expected.values().stream().filter(java.util.Objects::nonNull).count();
         assertThat(child.summary().get("errors").size()).isEqualTo(errors);
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not found");
     }
 
     private void bad(String name, String content, String message) throws IOException {

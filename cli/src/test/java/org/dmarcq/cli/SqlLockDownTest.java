@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,9 @@ class SqlLockDownTest extends CommandTest {
         RESET lock_configuration                              | dmarcq sql and shell do not change DuckDB's settings
         CALL enable_logging(storage = 'file', storage_path = 'TEMP/logs') | dmarcq sql and shell do not turn on DuckDB's logging
         SELECT * FROM "ENABLE_LOGGING"()                      | dmarcq sql and shell do not turn on DuckDB's logging
+        FROM query('FROM enable_logging(storage=''file'', storage_path=''TEMP/logs'')') | dmarcq sql and shell do not run query()
+        FROM query('SELCT 1')                                 | dmarcq sql and shell do not run query(): it runs SQL from a string
+        FROM query_table('reports')                           | dmarcq sql and shell do not run query_table(): it runs SQL from a string
         """)
     void refusedWithoutAllowFiles(String statement, String hint) throws Exception {
         String sql = statement.replace("TEMP", temp.toString());
@@ -84,7 +88,34 @@ class SqlLockDownTest extends CommandTest {
         assertThat(run("sql", "--db", db(), "SELECT 1; SELECT 2")).isEqualTo(2);
         assertThat(err.toString()).startsWith("dmarcq: dmarcq sql runs one statement, and this is 2; run a script with dmarcq shell < FILE");
         assertThat(run("sql", "--db", db(), "SELECT 1 AS one; -- a comment after the end is fine")).as(err.toString()).isZero();
-        assertThat(run("sql", "--db", db(), "SELECT 'enable_logging' AS word -- enable_logging()")).as(err.toString()).isZero();
+        assertThat(run("sql", "--db", db(), "SELECT 'enabled logging' AS words -- enable_logging(), query('x')")).as(err.toString())
+                .isZero();
+    }
+
+    @Test
+    void objectsPlantedToRunMoreThanSqlAreRefusedBeforeAnyQuery() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + db()); var s = c.createStatement()) {
+            s.execute("CREATE MACRO sneaky() AS TABLE FROM query('SELECT 1')");
+        }
+        for (String command : List.of("domains", "senders", "sql", "shell")) {
+            int exit = switch (command) {
+                case "shell" -> shell("SELECT 1;");
+                case "sql" -> run("sql", "--db", db(), "SELECT 1");
+                case "senders" -> run("senders", "--offline", "--db", db());
+                default -> run(command, "--db", db());
+            };
+            assertThat(exit).as(command).isEqualTo(1);
+            assertThat(err.toString()).as(command).contains("the macro sneaky calls enable_logging, query() or query_table(),"
+                    + " which dmarcq does not run; drop it (dmarcq sql --write \"DROP MACRO TABLE sneaky\")");
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + db()); var s = c.createStatement()) {
+            s.execute("DROP MACRO TABLE sneaky");
+            s.execute("DROP TABLE reverse_dns");
+            s.execute("CREATE VIEW reverse_dns AS SELECT '192.0.2.1' AS ip, 'x.example' AS ptr, true AS confirmed,"
+                    + " NULL::VARCHAR AS error, now()::TIMESTAMP AS looked_up_at");
+        }
+        assertThat(run("ingest", "--db", db(), "testdata/reports/yahoo.xml")).isEqualTo(1);
+        assertThat(err.toString()).contains("reverse_dns is not dmarcq's table but a view in its place");
     }
 
     @Test

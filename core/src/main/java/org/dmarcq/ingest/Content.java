@@ -8,7 +8,11 @@ enum Content {
     GZIP, ZIP, XML, JSON, MBOX, EMAIL, EMPTY, UNKNOWN;
 
     /** Bytes to peek at before deciding. */
-    static final int PEEK = 1024;
+    /**
+     * Bytes looked at to tell what an input is: enough to get past a long comment, processing
+     * instruction or blank lines before a report's root element, or blanks before a TLS report.
+     */
+    static final int PEEK = 64 * 1024;
 
     private static final Pattern HEADER_FIELD = Pattern.compile("^[!-9;-~]+:[ \\t]");
 
@@ -29,7 +33,7 @@ enum Content {
         if (text.startsWith("From ")) {
             return MBOX;
         }
-        if (firstNonBlank(text) == '{') {
+        if (firstNonBlank(text) == '{' || firstNonBlank(text) == '[') {
             return JSON; // before e-mail: {"organization-name": looks like a header field
         }
         if (HEADER_FIELD.matcher(text).find()) {

@@ -55,6 +55,10 @@ final class Inputs {
             inputs.add(new Input(name, null, "cannot read the folder: " + e.getMessage(), true));
             return;
         }
+        if (ancestors.size() >= MAX_DEPTH) {
+            inputs.add(new Input(name, null, "refused: folders nested more than " + MAX_DEPTH + " deep (the limit); not read", true));
+            return;
+        }
         if (!ancestors.add(real)) {
             inputs.add(new Input(name, null, "a symbolic link loop: it leads back to " + real + ", which is being read; not"
                     + " read again", true));
@@ -82,7 +86,8 @@ final class Inputs {
                     folder(child, childName, inputs, ancestors, read);
                 }
             } else if (!hidden && !maildir && !isDatabase(file) && Files.isRegularFile(child)) {
-                inputs.add(new Input(childName, child, null, false));
+                inputs.add(special(child) ? new Input(childName, null, "not a regular file (it lies in /proc, /sys or /dev): not read",
+                        false) : new Input(childName, child, null, false));
             } else if (!hidden && !maildir && Files.isSymbolicLink(child) && !Files.exists(child)) {
                 inputs.add(new Input(childName, null, "a symbolic link to nothing (or a loop of links)", false));
             } else if (!hidden && !maildir && Files.exists(child) && !Files.isRegularFile(child)) {
@@ -90,6 +95,19 @@ final class Inputs {
             }
         }
         ancestors.remove(real);
+    }
+
+    /** Folders inside each other, at most: a deeper tree is refused, not walked into until the stack runs out. */
+    static final int MAX_DEPTH = 100;
+
+    /** A file the kernel makes up, reached through a link: reading one may never end. */
+    private static boolean special(Path file) {
+        try {
+            Path real = file.toRealPath();
+            return real.startsWith("/proc") || real.startsWith("/sys") || real.startsWith("/dev");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** dmarcq's own database, when someone ingests the folder it lives in. */

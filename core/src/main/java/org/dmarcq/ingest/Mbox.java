@@ -92,10 +92,14 @@ final class Mbox {
                 && line[offset + 3] == 'm' && line[offset + 4] == ' ';
     }
 
-    /** A whole "From " line in the form mbox writers give it: {@code From sender Thu Nov  6 10:00:00 2025}. */
+    /**
+     * A whole "From " line in a form mbox writers give it: {@code From sender Thu Nov  6 10:00:00 2025},
+     * or with an RFC 5322 date, {@code From sender Thu, 06 Nov 2025 10:00:00 +0000}.
+     */
+    private static final String MONTH = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
     private static final java.util.regex.Pattern ENVELOPE = java.util.regex.Pattern.compile(
-            "From \\S+ +(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\\d{1,2}"
-                    + " +\\d{1,2}:\\d\\d(:\\d\\d)?\\b.*\\b\\d{4}\\b.*\\r?\\n");
+            "From \\S+ +(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? +(" + MONTH + " +\\d{1,2} +\\d{1,2}:\\d\\d(:\\d\\d)?\\b.*\\b\\d{4}\\b"
+                    + "|\\d{1,2} +" + MONTH + " +\\d{4} +\\d{1,2}:\\d\\d(:\\d\\d)?\\b).*\\r?\\n");
 
     private static boolean isEnvelopeLine(byte[] line) {
         return line[line.length - 1] == '\n'

@@ -182,7 +182,9 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
             end = new Problem(where, Unpacker.failure(e), e);
         }
         if (problems > MAX_PROBLEMS) {
-            put(new Problem(where, String.format("%,d more problems in this input, not shown", problems - MAX_PROBLEMS), null));
+            // limits are named even past the cap: each breach of one is to be seen
+            put(new Problem(where, String.format("%,d more problems in this input, not shown", problems - MAX_PROBLEMS)
+                    + (hiddenRefusals.isEmpty() ? "" : "; among them " + String.join("; ", hiddenRefusals)), null));
         }
         if (end != null) {
             problems++;
@@ -194,8 +196,14 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
     private void problem(Location where, String message, Throwable cause) {
         if (++problems <= MAX_PROBLEMS) {
             show(where, message, cause);
+        } else if (message.startsWith("refused: ") && hiddenRefusals.size() < 3) {
+            int end = message.indexOf(" (");
+            hiddenRefusals.add(end < 0 || end > 120 ? message.substring(0, Math.min(message.length(), 120)) : message.substring(0, end));
         }
     }
+
+    /** Which limits problems past the cap breached, to name them in the count. */
+    private final java.util.Set<String> hiddenRefusals = new java.util.LinkedHashSet<>();
 
     private void show(Location where, String message, Throwable cause) {
         String text = message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";

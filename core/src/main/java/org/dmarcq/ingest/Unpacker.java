@@ -103,7 +103,7 @@ final class Unpacker {
         if (depth > options.maxDepth()) {
             throw new InputRefusedException("refused: containers nested more than " + options.maxDepth() + " deep");
         }
-        BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 16 * 1024);
+        BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, Content.PEEK);
         in.mark(Content.PEEK);
         byte[] head = in.readNBytes(Content.PEEK);
         in.reset();
@@ -237,11 +237,14 @@ final class Unpacker {
             try {
                 member(member, () -> unpack(new Guarded(checked, member, "zip"), member, depth + 1, false));
             } catch (CorruptInputException e) {
-                if (!e.checksum()) {
-                    throw e;
+                found++;
+                if (e.checksum() || !sizesAfterData && entry.getCompressedSize() >= 0) {
+                    // the member's bytes are wrong, the archive's structure is not (its size says where the next begins): go on
+                    problems.problem(e.location(), e.getMessage(), null);
+                    continue;
                 }
-                found++; // the member's bytes are wrong, the archive's structure is not: go on
-                problems.problem(e.location(), e.getMessage(), null);
+                throw new CorruptInputException(e.location(), e.getMessage() + "; the members after it cannot be found, and are"
+                        + " not read", e);
             }
         }
     }

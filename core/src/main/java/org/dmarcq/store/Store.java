@@ -55,6 +55,7 @@ public final class Store implements AutoCloseable {
         Store store = new Store(file, connect(file, false, wait), false);
         try {
             store.migrate();
+            store.verifyObjects();
             return store;
         } catch (RuntimeException e) {
             store.close();
@@ -84,7 +85,56 @@ public final class Store implements AutoCloseable {
             throw new StoreException(file + ": schema version " + version + " is older than this dmarcq's ("
                     + MIGRATIONS.size() + "); open it once for writing, e.g. with dmarcq ingest, to upgrade it");
         }
+        try {
+            store.verifyObjects();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         return store;
+    }
+
+    /** The tables dmarcq reads and writes: each must be a table, not a view someone put in its place. */
+    static final List<String> TABLES = List.of("schema_version", "reports", "report_errors", "records", "override_reasons",
+            "dkim_results", "spf_results", "warnings", "domains", "settings", "reverse_dns", "record_verdicts", "tls_reports",
+            "tls_policies", "tls_failures", "tls_warnings");
+
+    /**
+     * Refuses a database in which dmarcq's own queries could run more than SQL over its tables: one
+     * of its tables replaced by a view, or a view or macro that calls {@code enable_logging} (a call
+     * the locked configuration does not stop, and which aborts the process when it logs to a file
+     * the lock-down forbids) or {@code query()}/{@code query_table()} (SQL from a string). Such
+     * objects can only have been made with {@code dmarcq sql --write} or another DuckDB client.
+     */
+    private void verifyObjects() {
+        try (Statement s = connection.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+                    + " AND table_type <> 'BASE TABLE' AND table_name IN ('" + String.join("', '", TABLES) + "') ORDER BY 1")) {
+                if (rs.next()) {
+                    throw new StoreException(file + ": " + rs.getString(1) + " is not dmarcq's table but a view in its place;"
+                            + " dmarcq does not use this database until it is a table again");
+                }
+            }
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT kind, name FROM (
+                        SELECT 'view' AS kind, view_name AS name, lower(sql) AS body FROM duckdb_views() WHERE NOT internal
+                        UNION ALL
+                        SELECT CASE function_type WHEN 'table_macro' THEN 'macro table' ELSE 'macro' END, function_name,
+                               lower(macro_definition) FROM duckdb_functions()
+                        WHERE function_type IN ('macro', 'table_macro') AND NOT internal)
+                    WHERE regexp_matches(body, '(^|[^a-z0-9_$])(enable_logging|query\\s*\\(|query_table\\s*\\()')
+                    ORDER BY 2 LIMIT 1""")) {
+                if (rs.next()) {
+                    String kind = rs.getString(1);
+                    throw new StoreException(file + ": the " + (kind.startsWith("macro") ? "macro" : kind) + " " + rs.getString(2)
+                            + " calls enable_logging, query() or query_table(), which dmarcq does not run; drop it (dmarcq sql"
+                            + " --write \"DROP " + kind.toUpperCase(java.util.Locale.ROOT) + " " + rs.getString(2)
+                            + "\") and run this again");
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(file + ": cannot read the database's catalog: " + firstLine(e.getMessage()), e);
+        }
     }
 
     public Path file() {

@@ -61,6 +61,28 @@ class InputsTest {
     }
 
     @Test
+    void foldersNestedTooDeepAreOneLineNotTheEndOfTheBatch() throws Exception {
+        Path top = Files.createDirectories(temp.resolve("deep"));
+        Path dir = top;
+        for (int i = 0; i < 150; i++) {
+            dir = Files.createDirectory(dir.resolve("d"));
+        }
+        Files.writeString(dir.resolve("r.xml"), "x");
+        Files.writeString(top.resolve("top.xml"), "x");
+        List<String> inputs = expand(top);
+        assertThat(inputs).hasSize(2).contains("deep/top.xml");
+        assertThat(inputs).anySatisfy(i -> assertThat(i).endsWith("/d: refused: folders nested more than 100 deep (the limit);"
+                + " not read"));
+    }
+
+    @Test
+    void aLinkToAFileTheKernelMakesUpIsNotRead() throws Exception {
+        Path dir = Files.createDirectories(temp.resolve("rua"));
+        Files.createSymbolicLink(dir.resolve("kmsg.xml"), Path.of("/proc/self/status"));
+        assertThat(expand(dir)).containsExactly("rua/kmsg.xml: not a regular file (it lies in /proc, /sys or /dev): not read");
+    }
+
+    @Test
     void aPipeInAFolderIsNamedNotSkippedSilently() throws Exception {
         Path dir = Files.createDirectories(temp.resolve("rua"));
         Path fifo = dir.resolve("pipe.xml");

@@ -60,6 +60,10 @@ class MboxTest {
                 Subject: two
 
                 Bye.
+                From c@example.com Thu, 06 Nov 2025 10:00:02 +0000
+                Subject: three
+
+                Bye.
                 From the desk of the postmaster Thu: body text
                 Subject: still body text, for the line above is no separator
                 """)).containsExactly("""
@@ -68,6 +72,10 @@ class MboxTest {
                 Hello.
                 """, """
                 Subject: two
+
+                Bye.
+                """, """
+                Subject: three
 
                 Bye.
                 From the desk of the postmaster Thu: body text

@@ -37,6 +37,22 @@ public final class HumanWriter extends PrintWriter {
         return out instanceof HumanWriter h && h.exact != null ? h.exact : out;
     }
 
+    /**
+     * Whether standard output is a terminal, also when standard input is not (a script piped into
+     * the shell), where {@code System.console()} says no: on Linux, by what file descriptor 1 is.
+     */
+    public static boolean stdoutIsTerminal() {
+        if (System.console() != null) {
+            return true;
+        }
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
     /** The text with every unsafe character escaped. */
     public static String escape(String text) {
         StringBuilder sb = null;

@@ -85,13 +85,14 @@ public final class Shell {
         return (int) Statements.script(sql).stream().filter(s -> !s.isDotCommand()).count();
     }
 
-    /**
-     * Why dmarcq refuses to run the statement, or null. DuckDB's {@code enable_logging} is a call
-     * that the locked configuration does not stop; logging to a file that the lock-down forbids
-     * aborts the process at the next statement.
-     */
+    /** Why dmarcq refuses to run the statement, or null: see {@link Statements#refused}. */
     public static String refusal(String statement) {
-        return Statements.enablesLogging(statement) ? "dmarcq sql and shell do not turn on DuckDB's logging" : null;
+        String refused = Statements.refused(statement);
+        if (refused == null) {
+            return null;
+        }
+        return refused.equals("enable_logging") ? "dmarcq sql and shell do not turn on DuckDB's logging"
+                : "dmarcq sql and shell do not run " + refused + ": it runs SQL from a string; write the statement itself";
     }
 
     /** Reads and runs statements on a terminal until {@code .quit} or Ctrl-D; returns the exit status. */

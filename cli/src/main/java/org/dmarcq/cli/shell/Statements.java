@@ -79,22 +79,28 @@ final class Statements {
         return lastEnd >= 0 && meaningful(text.substring(lastEnd)) == null;
     }
 
+    private static final java.util.regex.Pattern REFUSED = java.util.regex.Pattern.compile(
+            "(?<![a-z0-9_$])(enable_logging(?![a-z0-9_$])|(query|query_table)\\s*\\()");
+
     /**
-     * Whether the statement calls DuckDB's {@code enable_logging}: a call, not a setting, so the
-     * locked configuration does not stop it, and with file access disabled its log writes later
-     * abort the whole process.
+     * What in the statement dmarcq refuses to run, or null: DuckDB's {@code enable_logging}, a
+     * call that the locked configuration does not stop (logging to a file that the lock-down
+     * forbids aborts the process at the next statement), and {@code query()} and
+     * {@code query_table()}, which run SQL from a string past any check of the text. Strings count
+     * (they may be SQL to run), comments do not.
      */
-    static boolean enablesLogging(String statement) {
-        StringBuilder code = new StringBuilder(statement.length());
+    static String refused(String statement) {
+        StringBuilder text = new StringBuilder(statement.length());
         Scanner scanner = new Scanner(statement);
         while (scanner.pos < statement.length()) {
             char c = statement.charAt(scanner.pos);
             State before = scanner.state;
             scanner.step();
-            boolean kept = before == State.CODE && scanner.state == State.CODE || before == State.NAME && scanner.state == State.NAME;
-            code.append(kept ? Character.toLowerCase(c) : ' ');
+            boolean comment = before == State.LINE_COMMENT || before == State.BLOCK_COMMENT || scanner.inComment();
+            text.append(comment ? ' ' : Character.toLowerCase(c));
         }
-        return java.util.regex.Pattern.compile("(?<![a-z0-9_$])enable_logging(?![a-z0-9_$])").matcher(code).find();
+        java.util.regex.Matcher m = REFUSED.matcher(text);
+        return m.find() ? (m.group(1).startsWith("enable_logging") ? "enable_logging" : m.group(2) + "()") : null;
     }
 
     /** The statement without surrounding blanks, or null when it is only blanks and comments. */
