@@ -1,31 +1,41 @@
 package org.dmarcq.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.dmarcq.analysis.Scope;
 import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.store.Store;
+import org.dmarcq.store.Wait;
 
 /**
- * Opening the database for a question: it must exist, its domains table must be current, and,
- * for the commands that name addresses, reverse DNS is looked up first. Then the connection is
- * locked down as for {@code dmarcq sql}: the questions need no files and no settings.
+ * Opening the database for a question. It must exist. What is derived from the reports must be
+ * current (an ingest keeps it so; a database from an older dmarcq, or a different suffix list,
+ * needs a write first), and for the commands that name addresses, reverse DNS is looked up and
+ * kept first: both hold the file only for that write. The question itself runs on the file opened
+ * read-only, locked down as for {@code dmarcq sql}, so that an ingest can store beside it.
  */
 final class Analysis {
     private Analysis() {}
 
-    static Store open(DatabaseOptions database, SuffixOptions suffixes) {
-        return open(database, suffixes, null);
+    static Store open(DatabaseOptions database, SuffixOptions suffixes, PrintWriter err) {
+        return open(database, suffixes, null, null, err);
     }
 
-    /** @param dns where to look up reverse DNS, or null for a command that shows no names */
-    static Store open(DatabaseOptions database, SuffixOptions suffixes, DnsOptions dns) {
-        Store store = Store.open(database.existing());
-        try {
-            if (dns != null) {
-                dns.refresh(store);
+    /** @param dns where to look up reverse DNS, or null for a command that shows no names; {@code scope} the addresses to look up */
+    static Store open(DatabaseOptions database, SuffixOptions suffixes, DnsOptions dns, Scope scope, PrintWriter err) {
+        Path file = database.existing();
+        Wait wait = database.waiting(err);
+        PublicSuffixList list = suffixes.list();
+        if (!Store.isCurrent(file, list, wait)) {
+            try (Store writer = Store.open(file, wait)) {
+                writer.refreshDomains(list);
             }
-            // after the lookups: the reverse DNS names are grouped by their organizational domains too
-            PublicSuffixList list = suffixes.list();
-            store.refreshDomains(list);
-            // a view or macro planted with sql --write runs here too: it must not reach files either
+        }
+        if (dns != null) {
+            dns.refresh(file, wait, list, scope, err);
+        }
+        Store store = Store.openReadOnly(file, wait);
+        try {
             store.lockDown(false);
             return store;
         } catch (RuntimeException e) {

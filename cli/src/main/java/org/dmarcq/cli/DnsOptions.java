@@ -1,11 +1,20 @@
 package org.dmarcq.cli;
 
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.dmarcq.analysis.Scope;
 import org.dmarcq.identity.DnsResolver;
 import org.dmarcq.identity.ReverseDnsCache;
+import org.dmarcq.identity.ReverseName;
+import org.dmarcq.rules.PublicSuffixList;
 import org.dmarcq.store.Store;
+import org.dmarcq.store.StoreException;
+import org.dmarcq.store.Wait;
 import picocli.CommandLine.Option;
 
 /** {@code --offline}, {@code --dns SERVER}: whether and where reverse DNS is looked up before names are shown. */
@@ -20,8 +29,12 @@ final class DnsOptions {
     @Option(names = "--dns", paramLabel = "SERVER[:PORT]", description = "The DNS server for reverse lookups (default: the system's).")
     String server;
 
-    /** Looks up the addresses the database has no reverse DNS for; returns how many were looked up. */
-    int refresh(Store store) {
+    /**
+     * Looks up the addresses of the scope that the database has no reverse DNS for, and keeps the
+     * names: the file is read, then held only to store them. On a terminal, progress goes to
+     * {@code err}; when lookups time out, one line says so. Returns how many were looked up.
+     */
+    int refresh(Path file, Wait wait, PublicSuffixList list, Scope scope, PrintWriter err) {
         if (offline) {
             return 0;
         }
@@ -31,7 +44,42 @@ final class DnsOptions {
         } catch (UnknownHostException e) {
             throw new UserException("no DNS resolver configured on this machine; use --dns SERVER or --offline");
         }
-        return ReverseDnsCache.refresh(store, resolver, PARALLELISM, RETRY_FAILED_AFTER);
+        List<String> ips;
+        try (Store reader = Store.openReadOnly(file, wait)) {
+            ips = ReverseDnsCache.missing(reader, scope == null ? null : scope.domain(), scope == null ? null : scope.since(),
+                    scope == null ? null : scope.until(), RETRY_FAILED_AFTER);
+        }
+        if (ips.isEmpty()) {
+            return 0;
+        }
+        boolean terminal = System.console() != null;
+        ReverseDnsCache.Lookups lookups = ReverseDnsCache.lookUp(ips, resolver, PARALLELISM, (done, total) -> {
+            if (terminal && (done % 100 == 0 || done == total)) {
+                err.printf(Locale.ROOT, "\rreverse DNS: %,d of %,d addresses", done, total);
+                err.flush();
+            }
+        });
+        if (terminal) {
+            err.print("\r\033[K");
+            err.flush();
+        }
+        if (lookups.gaveUp()) {
+            err.printf(Locale.ROOT, "dmarcq: reverse DNS: no answer from %s to the first %,d lookups: names only from earlier"
+                    + " runs; --offline skips the lookups%n", server == null ? "the system's DNS server" : server,
+                    lookups.names().size());
+        } else if (lookups.unanswered() > 0) {
+            err.printf(Locale.ROOT, "dmarcq: reverse DNS: %,d of %,d lookups timed out (tried again tomorrow); --offline skips"
+                    + " the lookups%n", lookups.unanswered(), ips.size());
+        }
+        err.flush();
+        List<ReverseName> keep = lookups.gaveUp() ? List.of() : lookups.names();
+        try (Store writer = Store.open(file, wait)) {
+            ReverseDnsCache.save(writer, keep, list);
+        } catch (StoreException e) {
+            err.println("dmarcq: reverse DNS names not kept (" + e.getMessage() + "); they are looked up again next time");
+            err.flush();
+        }
+        return keep.size();
     }
 
     private static InetSocketAddress address(String text) {

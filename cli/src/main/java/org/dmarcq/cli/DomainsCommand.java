@@ -34,7 +34,7 @@ final class DomainsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<DomainSummary> domains;
-        try (Store store = Analysis.open(database, suffixes)) {
+        try (Store store = Analysis.open(database, suffixes, spec.commandLine().getErr())) {
             domains = Domains.list(store, scope.toScope());
         }
         boolean table = output.format == Format.TABLE;

@@ -16,7 +16,6 @@ import org.dmarcq.ingest.IngestOptions;
 import org.dmarcq.ingest.IngestProblem;
 import org.dmarcq.ingest.IngestSummary;
 import org.dmarcq.report.ReportWarning;
-import org.dmarcq.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,9 +71,7 @@ final class IngestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && format == SummaryFormat.TEXT;
         IngestSummary summary;
-        try (Store store = Store.open(database.path());
-             Progress progress = terminal ? new Progress() : null) {
-            store.lockDown(false); // dmarcq reads the inputs itself; DuckDB needs no files but the database
+        try (Progress progress = terminal ? new Progress() : null) {
             IngestListener listener = new IngestListener() {
                 @Override
                 public void started(int files) {
@@ -92,7 +89,8 @@ final class IngestCommand implements Callable<Integer> {
                     }
                 }
             };
-            summary = Ingest.into(store)
+            // staged in memory: the file is held only while each batch moves in, so questions can read it meanwhile
+            summary = Ingest.into(database.path(), database.waiting(err))
                     .options(IngestOptions.defaults().withMaxBytes(maxSize))
                     .listener(listener)
                     .suffixes(suffixes.list())

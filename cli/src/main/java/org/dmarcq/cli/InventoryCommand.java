@@ -36,7 +36,7 @@ final class InventoryCommand implements Runnable {
         @Override
         public Integer call() {
             var naming = namingOptions.naming();
-            try (Store store = namingOptions.open()) {
+            try (Store store = namingOptions.open(Scope.all(), spec.commandLine().getErr())) {
                 var systems = SendingSystems.list(store, Scope.all(), namingOptions.classes(), naming);
                 spec.commandLine().getOut().print(InventoryDraft.yaml(systems, naming));
                 spec.commandLine().getOut().flush();

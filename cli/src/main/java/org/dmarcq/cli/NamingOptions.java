@@ -23,9 +23,9 @@ final class NamingOptions {
         return new Naming(services.map(), inventory.load(database.path()), suffixes.list());
     }
 
-    /** The database, with its domains table current and reverse DNS looked up (unless --offline). */
-    Store open() {
-        return Analysis.open(database, suffixes, dns);
+    /** The database, current, with reverse DNS of the scope's addresses looked up (unless --offline): see {@link Analysis}. */
+    Store open(org.dmarcq.analysis.Scope scope, java.io.PrintWriter err) {
+        return Analysis.open(database, suffixes, dns, scope, err);
     }
 
     /** The limits of the sender classification. */

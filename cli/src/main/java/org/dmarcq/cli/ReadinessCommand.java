@@ -81,7 +81,7 @@ final class ReadinessCommand implements Callable<Integer> {
                 maxUnverified / 100);
         List<Readiness> results;
         Naming naming = namingOptions.naming();
-        try (Store store = namingOptions.open()) {
+        try (Store store = namingOptions.open(scope.toScope(), spec.commandLine().getErr())) {
             results = ReadinessCheck.run(store, scope.toScope(), thresholds, namingOptions.classes(), naming);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -56,7 +56,7 @@ final class SendersCommand implements Callable<Integer> {
         Naming naming = namingOptions.naming();
         if (by == By.SYSTEM) {
             List<SendingSystem> systems;
-            try (Store store = namingOptions.open()) {
+            try (Store store = namingOptions.open(scope.toScope(), spec.commandLine().getErr())) {
                 systems = SendingSystems.list(store, scope.toScope(), namingOptions.classes(), naming);
             }
             if (failing) {
@@ -66,7 +66,7 @@ final class SendersCommand implements Callable<Integer> {
             return 0;
         }
         List<Sender> senders;
-        try (Store store = namingOptions.open()) {
+        try (Store store = namingOptions.open(scope.toScope(), spec.commandLine().getErr())) {
             senders = Senders.list(store, scope.toScope(), failing, namingOptions.classes(), naming);
         }
         List<Object[]> rows = new ArrayList<>();

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dmarcq.cli.output.HumanWriter;
+import org.dmarcq.cli.shell.Session;
 import org.dmarcq.cli.shell.Shell;
 import org.dmarcq.store.Store;
+import org.dmarcq.store.Wait;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
@@ -46,17 +48,32 @@ final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path file = database.existing();
-        try (Store store = write ? Store.open(file) : Store.openReadOnly(file)) {
-            store.lockDown(allowFiles);
-            if (System.console() == null) {
-                Shell shell = new Shell(store.connection(), file.toString(), !write, spec.commandLine().getOut(),
-                        spec.commandLine().getErr());
-                return shell.script(new String(System.in.readAllBytes(), StandardCharsets.UTF_8), "standard input");
+        Wait wait = database.waiting(spec.commandLine().getErr());
+        if (write) {
+            // a session that writes holds the file throughout: an ingest waits until it ends
+            try (Store store = Store.open(file, wait)) {
+                store.lockDown(allowFiles);
+                return run(file, Session.of(store.connection()));
             }
-            try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-                PrintWriter writer = HumanWriter.forTerminal(terminal.writer());
-                return new Shell(store.connection(), file.toString(), !write, writer, writer).interactive(terminal, history());
+        }
+        Store.openReadOnly(file, wait).close(); // a database it cannot read is said now, not at the first statement
+        // Read-only, the file is held only while a statement runs: an ingest can store between statements.
+        return run(file, work -> {
+            try (Store store = Store.openReadOnly(file, wait)) {
+                store.lockDown(allowFiles);
+                work.on(store.connection());
             }
+        });
+    }
+
+    private int run(Path file, Session session) throws IOException {
+        if (System.console() == null) {
+            Shell shell = new Shell(session, file.toString(), !write, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return shell.script(new String(System.in.readAllBytes(), StandardCharsets.UTF_8), "standard input");
+        }
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            PrintWriter writer = HumanWriter.forTerminal(terminal.writer());
+            return new Shell(session, file.toString(), !write, writer, writer).interactive(terminal, history());
         }
     }
 

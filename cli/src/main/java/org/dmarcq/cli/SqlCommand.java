@@ -12,6 +12,7 @@ import org.dmarcq.cli.output.ResultPrinter;
 import org.dmarcq.cli.output.SqlErrors;
 import org.dmarcq.cli.shell.Shell;
 import org.dmarcq.store.Store;
+import org.dmarcq.store.Wait;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,7 +66,8 @@ final class SqlCommand implements Callable<Integer> {
         if (refused != null) {
             throw new UserException("SQL: " + refused);
         }
-        try (Store store = write ? Store.open(database.path()) : Store.openReadOnly(database.path())) {
+        Wait wait = database.waiting(spec.commandLine().getErr());
+        try (Store store = write ? Store.open(database.path(), wait) : Store.openReadOnly(database.path(), wait)) {
             store.lockDown(allowFiles);
             return run(store, out);
         }

@@ -46,7 +46,7 @@ final class TlsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<TlsSummary> summaries;
-        try (Store store = open(database)) {
+        try (Store store = open(database, spec.commandLine().getErr())) {
             summaries = TlsSummaries.list(store, scope.toScope());
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -74,10 +74,15 @@ final class TlsCommand implements Callable<Integer> {
     }
 
     /** TLS questions need no domains refresh, so the database opens read-only. */
-    static Store open(DatabaseOptions database) {
-        Store store = Store.openReadOnly(database.existing());
-        store.lockDown(false);
-        return store;
+    static Store open(DatabaseOptions database, java.io.PrintWriter err) {
+        Store store = Store.openReadOnly(database.existing(), database.waiting(err));
+        try {
+            store.lockDown(false);
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     private static Double rate(Double rate) {
@@ -245,7 +250,7 @@ final class TlsCommand implements Callable<Integer> {
                 }
             }
             List<TlsEnforcement> results;
-            try (Store store = open(database)) {
+            try (Store store = open(database, spec.commandLine().getErr())) {
                 results = TlsWhatIf.enforce(store, scope.toScope(), proposed, minDays, resolvedAfter);
             }
             if (proposed != null && results.size() > 1) {

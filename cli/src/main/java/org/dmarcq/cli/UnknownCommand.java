@@ -63,7 +63,7 @@ final class UnknownCommand implements Callable<Integer> {
         // First seen is over all reports: a system seen long ago is not new because --since starts later.
         Scope searched = newSince == null ? asked : new Scope(asked.domain(), null, asked.until());
         List<SendingSystem> systems;
-        try (Store store = namingOptions.open()) {
+        try (Store store = namingOptions.open(searched, spec.commandLine().getErr())) {
             systems = SendingSystems.list(store, searched, namingOptions.classes(), naming);
         }
         List<SendingSystem> unknown = new ArrayList<>();

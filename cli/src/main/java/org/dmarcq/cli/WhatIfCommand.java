@@ -89,7 +89,7 @@ final class WhatIfCommand implements Callable<Integer> {
         WhatIfResult result;
         Naming naming = namingOptions.naming();
         boolean perSource = all || output.format != Format.TABLE;
-        try (Store store = namingOptions.open()) {
+        try (Store store = namingOptions.open(scope.toScope(), spec.commandLine().getErr())) {
             result = WhatIf.run(store, scope.toScope(), proposal, namingOptions.classes(), naming, perSource);
         }
         PrintWriter out = spec.commandLine().getOut();

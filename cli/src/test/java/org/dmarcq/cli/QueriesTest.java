@@ -55,7 +55,7 @@ class QueriesTest {
                 StringWriter out = new StringWriter();
                 StringWriter err = new StringWriter();
                 try (Store store = Store.openReadOnly(db)) {
-                    int status = new Shell(store.connection(), db.toString(), true, new PrintWriter(out), new PrintWriter(err))
+                    int status = new Shell(org.dmarcq.cli.shell.Session.of(store.connection()), db.toString(), true, new PrintWriter(out), new PrintWriter(err))
                             .script(".mode csv\n" + sql, title);
                     assertThat(status).as(err.toString()).isZero();
                 }

@@ -40,6 +40,22 @@ public record Scope(String domain, LocalDate since, LocalDate until) {
         return sql.toString();
     }
 
+    /** The same conditions with the values written in, for a view (which takes no parameters). */
+    String literalWhere(String alias) {
+        String prefix = alias == null ? "" : alias + ".";
+        StringBuilder sql = new StringBuilder("TRUE");
+        if (domain != null) {
+            sql.append(" AND ").append(prefix).append("policy_domain = '").append(domain.replace("'", "''")).append('\'');
+        }
+        if (since != null) {
+            sql.append(" AND ").append(prefix).append("begin_time >= TIMESTAMP '").append(since).append(" 00:00:00'");
+        }
+        if (until != null) {
+            sql.append(" AND ").append(prefix).append("begin_time < TIMESTAMP '").append(until.plusDays(1)).append(" 00:00:00'");
+        }
+        return sql.toString();
+    }
+
     Object[] parameters() {
         java.util.List<Object> values = new java.util.ArrayList<>();
         if (domain != null) {

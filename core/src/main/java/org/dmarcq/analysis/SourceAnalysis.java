@@ -46,7 +46,7 @@ import org.dmarcq.store.StoreException;
  * domains whose signature passed, SPF domains that passed, forward-confirmed PTR names, addresses.
  */
 final class SourceAnalysis implements AutoCloseable {
-    private static final String[] TABLES = {"q_records", "q_ids", "q_ips", "q_service_votes", "q_ip_service", "q_record_entry",
+    private static final String[] TABLES = {"q_ids", "q_ips", "q_service_votes", "q_ip_service", "q_record_entry",
             "q_source_days", "q_domain_days", "q_sources", "q_source_lists", "q_service_ids", "q_service_ranges", "q_services",
             "q_entries", "q_entry_ids", "q_entry_ranges"};
 
@@ -160,8 +160,9 @@ final class SourceAnalysis implements AutoCloseable {
         String quarantineShare = "CASE WHEN p.format = 'rfc9990' THEN CASE WHEN " + applied9989 + " = 'quarantine' THEN 1.0 ELSE 0.0 END"
                 + " WHEN " + applied + " = 'reject' THEN " + (1 - sampled) + " WHEN " + applied + " = 'quarantine' THEN " + sampled
                 + " ELSE 0.0 END";
-        run("""
-                CREATE OR REPLACE TEMP TABLE q_records AS
+        // a view, not a table: the verdicts are stored, so reading them again costs less than holding a copy
+        execute("""
+                CREATE OR REPLACE TEMP VIEW q_records AS
                 SELECT v.record_key, v.report_key, v.policy_domain, v.source_ip, v.count, v.header_from, v.reporter,
                        v.begin_time, v.end_time, p.format,
                        (%2$s) AS fails,
@@ -178,7 +179,7 @@ final class SourceAnalysis implements AutoCloseable {
                        %5$s AS quarantine_share, %6$s AS reject_share
                 FROM record_verdicts v JOIN reports p ON p.report_key = v.report_key
                 WHERE %1$s
-                """.formatted(scope.where("v"), fails, dkimOk, spfOk, quarantineShare, rejectShare), scope.parameters());
+                """.formatted(scope.literalWhere("v"), fails, dkimOk, spfOk, quarantineShare, rejectShare));
         execute("""
                 CREATE OR REPLACE TEMP TABLE q_ids AS
                 SELECT r.record_key, r.source_ip, 'dkim' AS kind, d.domain AS value, r.count
@@ -924,6 +925,7 @@ final class SourceAnalysis implements AutoCloseable {
     @Override
     public void close() {
         try (Statement s = connection.createStatement()) {
+            s.execute("DROP VIEW IF EXISTS temp.q_records");
             for (String table : TABLES) {
                 s.execute("DROP TABLE IF EXISTS temp." + table);
             }

@@ -104,6 +104,7 @@ public final class Ingest {
         try (ReportLoader loader = loader()) {
             try {
                 storeAll(inputs, loader, pool, reading, totals);
+                totals.late(loader.lateDuplicates());
             } catch (OutOfMemoryError | StackOverflowError e) {
                 // On the storing thread no input can be blamed and the JVM may not recover: keep
                 // what is stored (the report in progress was forgotten), then stop.
@@ -272,6 +273,16 @@ public final class Ingest {
             warnings += o.warnings().size();
             emailsWithoutReport += o.emailsWithoutReport();
             problems.addAll(o.problems());
+        }
+
+        /** Reports counted as new that another ingest stored first: duplicates after all. */
+        void late(ReportLoader.LateDuplicates late) {
+            reports -= late.reports();
+            records -= late.records();
+            messages -= late.messages();
+            tlsReports -= late.tlsReports();
+            tlsSessions -= late.tlsSessions();
+            duplicates += late.reports() + late.tlsReports();
         }
 
         IngestSummary summary(int files) {

@@ -81,6 +81,19 @@ public final class ReportLoader implements AutoCloseable {
     private long records;
     private long messages;
     private long rowsSinceCommit;
+    /**
+     * Staged reports that another process stored first (two ingests of the same files at once):
+     * they were counted as new, and were not stored again.
+     */
+    public record LateDuplicates(int reports, long records, long messages, int tlsReports, long tlsSessions) {}
+
+    private LateDuplicates lateDuplicates = new LateDuplicates(0, 0, 0, 0, 0);
+
+    /** What {@link LateDuplicates} says, so far. */
+    public LateDuplicates lateDuplicates() {
+        return lateDuplicates;
+    }
+
     /** The first keys of the transaction in progress: from them on, rows are derived at commit. */
     private long batchReportKey;
     private long batchRecordKey;
@@ -129,6 +142,7 @@ public final class ReportLoader implements AutoCloseable {
         }
         ReportLoader loader = new ReportLoader(memory, list, file, wait);
         try {
+            loader.lockDown();
             loader.attach();
             try (Statement s = memory.createStatement()) {
                 for (List<String> table : TABLES) {
@@ -180,6 +194,23 @@ public final class ReportLoader implements AutoCloseable {
                     known.add(rs.getLong(1));
                 }
             }
+        }
+    }
+
+    /**
+     * Locks the stage's connection down as {@link Store#lockDown} does, but for the database file
+     * and the files DuckDB keeps beside it, which it attaches: whatever the file holds (a view made
+     * with {@code sql --write}) reads and writes no other file, installs nothing, changes no setting.
+     */
+    private void lockDown() throws SQLException {
+        String base = file.toAbsolutePath().toString().replace("'", "''");
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET allowed_paths = ['" + base + "', '" + base + ".wal', '" + base + ".wal.checkpoint']");
+            s.execute("SET allowed_directories = ['" + base + ".tmp/']");
+            s.execute("SET enable_external_access = false");
+            s.execute("SET extension_directory = '" + Store.NO_EXTENSIONS + "'");
+            s.execute("SET allow_community_extensions = false");
+            s.execute("SET lock_configuration = true");
         }
     }
 
@@ -490,14 +521,39 @@ public final class ReportLoader implements AutoCloseable {
                 recordShift = rs.getLong(2) + 1 - batchRecordKey;
                 tlsShift = rs.getLong(3) + 1 - batchTlsReportKey;
             }
+            // another ingest of the same reports, run at the same time, may have stored some meanwhile
+            // (kept aside before the first insert, after which every staged report is "there")
+            s.execute("CREATE OR REPLACE TEMP TABLE late_reports AS SELECT s.report_key FROM memory.main.reports s JOIN "
+                    + FILE + ".main.reports m USING (dedupe_key)");
+            s.execute("CREATE OR REPLACE TEMP TABLE late_tls_reports AS SELECT s.tls_report_key FROM memory.main.tls_reports s JOIN "
+                    + FILE + ".main.tls_reports m USING (dedupe_key)");
+            String reportsThere = "SELECT report_key FROM temp.main.late_reports";
+            String tlsThere = "SELECT tls_report_key FROM temp.main.late_tls_reports";
+            try (ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM (" + reportsThere + ")),"
+                    + " (SELECT coalesce(sum(record_count), 0) FROM memory.main.reports WHERE report_key IN (" + reportsThere + ")),"
+                    + " (SELECT coalesce(sum(message_count), 0) FROM memory.main.reports WHERE report_key IN (" + reportsThere + ")),"
+                    + " (SELECT count(*) FROM (" + tlsThere + ")),"
+                    + " (SELECT coalesce(sum(successful_sessions + failed_sessions), 0) FROM memory.main.tls_reports"
+                    + " WHERE tls_report_key IN (" + tlsThere + "))")) {
+                rs.next();
+                lateDuplicates = new LateDuplicates(lateDuplicates.reports() + rs.getInt(1), lateDuplicates.records() + rs.getLong(2),
+                        lateDuplicates.messages() + rs.getLong(3), lateDuplicates.tlsReports() + rs.getInt(4),
+                        lateDuplicates.tlsSessions() + rs.getLong(5));
+            }
             for (List<String> table : TABLES) {
                 List<String> shifted = new ArrayList<>();
                 for (String key : table.subList(1, table.size())) {
                     long shift = key.equals("report_key") ? reportShift : key.equals("record_key") ? recordShift : tlsShift;
                     shifted.add(key + " + " + shift + " AS " + key);
                 }
+                String keep = switch (table.get(1)) {
+                    case "report_key" -> "report_key NOT IN (" + reportsThere + ")";
+                    case "record_key" -> "record_key NOT IN (SELECT record_key FROM memory.main.records WHERE report_key IN ("
+                            + reportsThere + "))";
+                    default -> "tls_report_key NOT IN (" + tlsThere + ")";
+                };
                 s.execute("INSERT INTO " + FILE + ".main." + table.get(0) + " SELECT * REPLACE (" + String.join(", ", shifted)
-                        + ") FROM memory.main." + table.get(0));
+                        + ") FROM memory.main." + table.get(0) + " WHERE " + keep);
             }
             s.execute("USE " + FILE);
             Derived.add(connection, list, batchRecordKey + recordShift, batchReportKey + reportShift);
@@ -512,6 +568,8 @@ public final class ReportLoader implements AutoCloseable {
             try (Statement s = connection.createStatement()) {
                 connection.setAutoCommit(true);
                 s.execute("USE memory");
+                s.execute("DROP TABLE IF EXISTS temp.main.late_reports");
+                s.execute("DROP TABLE IF EXISTS temp.main.late_tls_reports");
             }
             detach();
         }

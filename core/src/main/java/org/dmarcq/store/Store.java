@@ -231,6 +231,34 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds rows to the {@code domains} table for those of the names it lacks (reverse DNS names),
+     * in the caller's transaction when there is one. Returns how many were added.
+     */
+    public int addDomainNames(PublicSuffixList list, java.util.Collection<String> names) {
+        if (readOnly) {
+            throw new IllegalStateException("the store is open read-only");
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        try (Statement s = connection.createStatement()) {
+            java.util.Set<String> known = new java.util.HashSet<>();
+            try (ResultSet rs = s.executeQuery("SELECT name FROM domains")) {
+                while (rs.next()) {
+                    known.add(rs.getString(1));
+                }
+            }
+            for (String n : names) {
+                if (!known.contains(n)) {
+                    missing.add(n);
+                }
+            }
+            Derived.insertNames(connection, list, missing);
+            return missing.size();
+        } catch (SQLException e) {
+            throw new StoreException(file + ": cannot update the domains table: " + firstLine(e.getMessage()), e);
+        }
+    }
+
     /** Current schema version: the number of migrations applied (0 for an empty database). */
     public int schemaVersion() {
         try (Statement s = connection.createStatement()) {
@@ -324,6 +352,10 @@ public final class Store implements AutoCloseable {
         // Extensions must never be fetched: only those built in (parquet, json, icu) exist offline.
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
+        String limit = System.getProperty("dmarcq.duckdb.memory");
+        if (limit != null) {
+            properties.setProperty("memory_limit", limit);
+        }
         try {
             return Locks.retry(file, wait,
                     () -> (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties));

@@ -19,13 +19,13 @@ final class Catalog {
 
     record Relation(String name, String kind, List<Column> columns) {}
 
-    private final Connection connection;
+    private final Session session;
     private Map<String, Relation> relations = Map.of();
     private List<String> words = List.of();
     private boolean stale = true;
 
-    Catalog(Connection connection) {
-        this.connection = connection;
+    Catalog(Session session) {
+        this.session = session;
     }
 
     void invalidate() {
@@ -50,7 +50,18 @@ final class Catalog {
         stale = false;
         Map<String, Relation> found = new LinkedHashMap<>();
         TreeSet<String> vocabulary = new TreeSet<>();
-        try (Statement s = connection.createStatement()) {
+        try {
+            session.run(c -> read(c, found, vocabulary));
+        } catch (SQLException | RuntimeException e) {
+            // Completion is a convenience: without a catalog it offers nothing rather than failing the shell.
+            stale = true;
+        }
+        relations = found;
+        words = List.copyOf(vocabulary);
+    }
+
+    private static void read(Connection c, Map<String, Relation> found, TreeSet<String> vocabulary) throws SQLException {
+        try (Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("""
                     SELECT t.table_name, t.table_type, c.column_name, c.data_type
                     FROM information_schema.tables t
@@ -73,11 +84,6 @@ final class Catalog {
                     vocabulary.add(rs.getString(1));
                 }
             }
-        } catch (SQLException e) {
-            // Completion is a convenience: without a catalog it offers nothing rather than failing the shell.
-            stale = true;
         }
-        relations = found;
-        words = List.copyOf(vocabulary);
     }
 }

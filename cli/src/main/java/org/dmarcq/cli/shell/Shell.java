@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -51,7 +50,7 @@ public final class Shell {
 
     private enum Outcome { OK, ERROR, QUIT }
 
-    private final Connection connection;
+    private final Session session;
     private final String database;
     private final boolean readOnly;
     private final PrintWriter console;
@@ -70,14 +69,14 @@ public final class Shell {
      * @param console where results and messages go (the terminal, or standard output for a script)
      * @param err where a script's errors go
      */
-    public Shell(Connection connection, String database, boolean readOnly, PrintWriter console, PrintWriter err) {
-        this.connection = connection;
+    public Shell(Session session, String database, boolean readOnly, PrintWriter console, PrintWriter err) {
+        this.session = session;
         this.database = database;
         this.readOnly = readOnly;
         this.console = console;
         this.err = err;
         this.out = console;
-        this.catalog = new Catalog(connection);
+        this.catalog = new Catalog(session);
     }
 
     /** How many SQL statements (not dot commands) the text holds. */
@@ -198,17 +197,24 @@ public final class Shell {
             throw new ShellException(refused);
         }
         long start = System.nanoTime();
-        // Prepared, not plain: DuckDB's driver then reports the real error, not its pending-result wrapper.
-        try (PreparedStatement s = connection.prepareStatement(text)) {
-            running = s;
-            boolean results = s.execute();
-            if (results) {
-                try (ResultSet rs = s.getResultSet()) {
-                    print(rs);
+        try {
+            session.run(c -> {
+                // Prepared, not plain: DuckDB's driver then reports the real error, not its pending-result wrapper.
+                try (PreparedStatement s = c.prepareStatement(text)) {
+                    running = s;
+                    boolean results = s.execute();
+                    if (results) {
+                        try (ResultSet rs = s.getResultSet()) {
+                            print(rs);
+                        }
+                    } else if (s.getUpdateCount() > 0) {
+                        out.printf("(%,d rows changed)%n", s.getUpdateCount());
+                    }
                 }
-            } else if (s.getUpdateCount() > 0) {
-                out.printf("(%,d rows changed)%n", s.getUpdateCount());
-            }
+            });
+        } catch (RuntimeException e) {
+            // the database could not be opened for the statement (held by a writer past --wait, ...)
+            throw new ShellException(e.getMessage() == null ? e.toString() : e.getMessage());
         } catch (SQLException e) {
             String message = SqlErrors.message(e);
             if (message.contains("Interrupted")) {

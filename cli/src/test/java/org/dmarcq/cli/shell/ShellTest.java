@@ -56,7 +56,7 @@ class ShellTest {
             terminal = new ExternalTerminal("test", "xterm", input, synchronizedOut(screen), StandardCharsets.UTF_8);
             terminal.setSize(new Size(width, 40));
             store = write ? Store.open(db) : Store.openReadOnly(db);
-            shell = new Shell(store.connection(), db.toString(), !write, terminal.writer(), terminal.writer());
+            shell = new Shell(org.dmarcq.cli.shell.Session.of(store.connection()), db.toString(), !write, terminal.writer(), terminal.writer());
             status = CompletableFuture.supplyAsync(() -> shell.interactive(terminal, temp.resolve("history")));
         }
 
@@ -234,7 +234,7 @@ class ShellTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         try (Store store = Store.openReadOnly(db)) {
-            Shell shell = new Shell(store.connection(), db.toString(), true, new PrintWriter(out), new PrintWriter(err));
+            Shell shell = new Shell(org.dmarcq.cli.shell.Session.of(store.connection()), db.toString(), true, new PrintWriter(out), new PrintWriter(err));
             int status = shell.script("""
                     .mode csv
                     SELECT org_name FROM reports ORDER BY lower(org_name);
