@@ -146,7 +146,7 @@ public final class ReportReader implements Closeable {
         ReportReader reader = new ReportReader(source, XmlInput.ofText(repaired.text()), null);
         reader.warnings.addAll(decoding);
         reader.warnMalformed(decoded);
-        reader.warnings.add(original.location(), original.problem() + "; repaired: " + repaired.description());
+        reader.warnings.add(original.location(), "damaged XML repaired", original.problem() + "; " + repaired.description());
         try {
             reader.readHeader();
             return reader;
@@ -261,7 +261,8 @@ public final class ReportReader implements Closeable {
             String root = xml.getLocalName();
             if ("schema".equals(root)) {
                 // Spec D3: a large reporter wraps the report in <xs:schema>: read the <feedback> inside.
-                warnings.add(here(), "the report is wrapped in <" + (xml.getPrefix() == null || xml.getPrefix().isEmpty() ? "" : xml.getPrefix() + ":") + "schema>; read the <feedback> inside");
+                warnings.add(here(), "the report is wrapped in a schema element; read the <feedback> inside",
+                        "<" + (xml.getPrefix() == null || xml.getPrefix().isEmpty() ? "" : xml.getPrefix() + ":") + "schema>");
                 do {
                     event = xml.next();
                 } while (event != XMLStreamConstants.START_ELEMENT && event != XMLStreamConstants.END_DOCUMENT);
@@ -365,7 +366,7 @@ public final class ReportReader implements Closeable {
         String problem = check(record, at);
         if (problem != null) {
             skipped++;
-            warnings.add(at, "record " + index + " skipped: " + problem);
+            warnings.add(at, "record skipped", "record " + index + ": " + problem);
             return null;
         }
         return record;
@@ -389,7 +390,7 @@ public final class ReportReader implements Closeable {
             return "<count> " + implausible;
         }
         for (String b : bad) {
-            warnings.add(at, "value ignored: " + b);
+            warnings.add(at, "value ignored", b);
         }
         if (r.row.sourceIp == null) {
             return "empty <source_ip>";
@@ -446,14 +447,14 @@ public final class ReportReader implements Closeable {
             default -> result;
         };
         if (mapped != null && !mapped.equals(result)) {
-            warnings.add(at, "SPF result \"" + result + "\" read as \"" + mapped + "\"");
+            warnings.add(at, "SPF result word read as another", "\"" + result + "\" read as \"" + mapped + "\"");
         }
         return mapped;
     }
 
     private void known(String value, Set<String> allowed, String what, Location at) {
         if (value != null && !allowed.contains(value)) {
-            warnings.add(at, "unknown " + what + " \"" + value + "\" kept as written");
+            warnings.add(at, "unknown value kept as written", what + " \"" + value + "\"");
         }
     }
 
@@ -467,7 +468,7 @@ public final class ReportReader implements Closeable {
             throw new ReportFormatException(at, "no <policy_published>");
         }
         for (String b : badValues) {
-            warnings.add(at, "value ignored: " + b);
+            warnings.add(at, "value ignored", b);
         }
         badValues.clear();
         if (metadata.orgName == null) {
@@ -476,7 +477,7 @@ public final class ReportReader implements Closeable {
                 throw new ReportFormatException(at, "no <org_name> and no usable <email>: cannot tell who sent the report");
             }
             metadata.orgName = domain;
-            warnings.add(at, "empty <org_name>; taken from the reporter's e-mail domain \"" + domain + "\"");
+            warnings.add(at, "empty <org_name>; taken from the reporter's e-mail domain", domain);
         }
         if (metadata.reportId == null) {
             throw new ReportFormatException(at, "no <report_id>");
@@ -499,7 +500,7 @@ public final class ReportReader implements Closeable {
                 throw new ReportFormatException(at, NO_POLICY_DOMAIN);
             }
             policy.domain = policyDomain;
-            warnings.add(at, NO_POLICY_DOMAIN + "; taken from the records' header_from: " + policyDomain);
+            warnings.add(at, NO_POLICY_DOMAIN + "; taken from the records' header_from", policyDomain);
         }
         known(policy.p, DISPOSITIONS, "policy p", at);
         known(policy.sp, DISPOSITIONS, "policy sp", at);
@@ -525,7 +526,7 @@ public final class ReportReader implements Closeable {
             throw new ReportFormatException(at, "<date_range> <" + element + "> is out of range: " + raw);
         }
         if (value.compareTo(BigDecimal.valueOf(MILLISECONDS_THRESHOLD)) >= 0) {
-            warnings.add(at, "<date_range> <" + element + "> " + raw + " is in milliseconds; read as seconds");
+            warnings.add(at, "<date_range> time in milliseconds; read as seconds", "<" + element + "> " + raw);
             value = value.movePointLeft(3);
         }
         try {
@@ -548,7 +549,7 @@ public final class ReportReader implements Closeable {
     private void warnMalformed(XmlInput decoded) {
         long bytes = decoded.malformedBytes() - malformedBefore;
         if (bytes > 0) {
-            warnings.add(source, bytes + " bytes were not valid UTF-8 and were read as windows-1252");
+            warnings.add(source, "bytes not valid UTF-8 were read as windows-1252", bytes + " bytes");
         }
     }
 
@@ -577,19 +578,19 @@ public final class ReportReader implements Closeable {
                     if (xml.getLocalName().equals("feedback")) {
                         anotherReport = true;
                     } else {
-                        warnings.add(here(), "data after </feedback> ignored: an element <" + xml.getLocalName() + ">");
+                        warnings.add(here(), "data after </feedback> ignored", "an element <" + xml.getLocalName() + ">");
                     }
                     return;
                 }
                 if (event == XMLStreamConstants.DTD) {
-                    warnings.add(here(), "data after </feedback> ignored: a DOCTYPE declaration");
+                    warnings.add(here(), "data after </feedback> ignored", "a DOCTYPE declaration");
                     return;
                 }
             }
         } catch (XMLStreamException e) {
-            warnings.add(here(), "data after </feedback> ignored: " + malformed(e).problem());
+            warnings.add(here(), "data after </feedback> ignored", malformed(e).problem());
         } catch (WstxLazyException e) {
-            warnings.add(here(), "data after </feedback> ignored: " + malformed(deferred(e)).problem());
+            warnings.add(here(), "data after </feedback> ignored", malformed(deferred(e)).problem());
         }
     }
 
@@ -598,7 +599,7 @@ public final class ReportReader implements Closeable {
         if (first == null) {
             return bind(type);
         }
-        warnings.add(here(), "more than one <" + element + ">; the first is used");
+        warnings.add(here(), "element repeated; the first is used", "<" + element + ">");
         try {
             skipElement();
         } catch (XMLStreamException e) {

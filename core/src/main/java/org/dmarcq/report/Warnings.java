@@ -12,7 +12,7 @@ import java.util.Map;
 final class Warnings {
     static final int MAX_DISTINCT = 100;
 
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Map<List<String>, Entry> entries = new LinkedHashMap<>();
     private long dropped;
 
     private static final class Entry {
@@ -25,34 +25,44 @@ final class Warnings {
     }
 
     void add(Location where, String message) {
-        Entry e = entries.get(message);
+        add(where, message, null, 1);
+    }
+
+    /** A warning of the kind {@code message}, with the values of this one in {@code detail} (or null). */
+    void add(Location where, String message, String detail) {
+        add(where, message, detail, 1);
+    }
+
+    private void add(Location where, String message, String detail, long times) {
+        List<String> key = java.util.Arrays.asList(message, detail);
+        Entry e = entries.get(key);
         if (e != null) {
-            e.count++;
+            e.count += times;
         } else if (entries.size() < MAX_DISTINCT) {
-            entries.put(message, new Entry(where));
+            Entry added = new Entry(where);
+            added.count = times;
+            entries.put(key, added);
         } else {
-            dropped++;
+            dropped += times;
         }
     }
 
     void addAll(Warnings other) {
-        for (Map.Entry<String, Entry> e : other.entries.entrySet()) {
-            for (long i = 0; i < e.getValue().count; i++) {
-                add(e.getValue().first, e.getKey());
-            }
+        for (Map.Entry<List<String>, Entry> e : other.entries.entrySet()) {
+            add(e.getValue().first, e.getKey().get(0), e.getKey().get(1), e.getValue().count);
         }
+        dropped += other.dropped;
     }
 
     List<ReportWarning> toList() {
         List<ReportWarning> list = new ArrayList<>(entries.size() + 1);
         Location last = null;
-        for (Map.Entry<String, Entry> e : entries.entrySet()) {
-            String message = e.getValue().count == 1 ? e.getKey() : e.getKey() + " (" + e.getValue().count + " times)";
-            list.add(new ReportWarning(e.getValue().first, message));
+        for (Map.Entry<List<String>, Entry> e : entries.entrySet()) {
+            list.add(new ReportWarning(e.getValue().first, e.getKey().get(0), e.getKey().get(1), e.getValue().count));
             last = e.getValue().first;
         }
         if (dropped > 0) {
-            list.add(new ReportWarning(last, dropped + " more warnings not kept"));
+            list.add(new ReportWarning(last, "more warnings not kept", null, dropped));
         }
         return list;
     }

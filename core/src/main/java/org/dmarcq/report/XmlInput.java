@@ -77,7 +77,7 @@ final class XmlInput {
             if (root < 0) {
                 throw new ReportFormatException(where, "not XML: no '<' at the start");
             }
-            warnings.add(where, "skipped " + (root - start) + " bytes of junk before the XML document");
+            warnings.add(where, "junk before the XML document skipped", (root - start) + " bytes");
             start = root;
         }
         Charset charset = null;
@@ -93,7 +93,7 @@ final class XmlInput {
                 charset = charset(m.group(1), where, warnings);
             }
             if (!declaration.endsWith("?>")) {
-                warnings.add(where, "malformed XML declaration " + declaration + " ignored");
+                warnings.add(where, "malformed XML declaration ignored", String.valueOf(declaration));
             }
             start = close + 1;
         }
@@ -109,7 +109,7 @@ final class XmlInput {
         try {
             return Charset.forName(name);
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            warnings.add(where, "unknown encoding \"" + name.toLowerCase(Locale.ROOT) + "\" in the XML declaration; read as UTF-8");
+            warnings.add(where, "unknown encoding in the XML declaration; read as UTF-8", "\"" + name.toLowerCase(Locale.ROOT) + "\"");
             return null;
         }
     }

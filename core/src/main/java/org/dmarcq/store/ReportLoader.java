@@ -347,7 +347,8 @@ public final class ReportLoader implements AutoCloseable {
                 a.errors.beginRow().append(reportKey).append(error).endRow();
             }
             for (ReportWarning w : warnings) {
-                a.warnings.beginRow().append(reportKey).append(w.location().toString()).append(w.message()).endRow();
+                a.warnings.beginRow().append(reportKey).append(w.location().toString()).append(w.message()).append(w.detail())
+                        .append(w.count()).endRow();
             }
         } catch (SQLException e) {
             throw failure("cannot store report " + m.reportId(), e);
@@ -443,11 +444,13 @@ public final class ReportLoader implements AutoCloseable {
                 p.executeBatch();
                 f.executeBatch();
             }
-            try (PreparedStatement w = connection.prepareStatement("INSERT INTO tls_warnings VALUES (?, ?, ?)")) {
+            try (PreparedStatement w = connection.prepareStatement("INSERT INTO tls_warnings VALUES (?, ?, ?, ?, ?)")) {
                 for (ReportWarning warning : r.warnings()) {
                     w.setLong(1, reportKey);
                     w.setString(2, warning.location().toString());
                     w.setString(3, warning.message());
+                    w.setString(4, warning.detail());
+                    w.setLong(5, warning.count());
                     w.addBatch();
                 }
                 w.executeBatch();

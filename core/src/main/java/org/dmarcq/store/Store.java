@@ -24,7 +24,7 @@ import org.duckdb.DuckDBConnection;
 public final class Store implements AutoCloseable {
     /** Migrations in order; the schema version is the number of migrations applied. */
     private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql", "003-reverse-dns.sql",
-            "004-tls-reports.sql", "005-naming-macros.sql", "006-verdicts.sql");
+            "004-tls-reports.sql", "005-naming-macros.sql", "006-verdicts.sql", "007-warning-details.sql");
 
     /** The schema version this dmarcq creates and understands. */
     static int currentVersion() {
@@ -352,10 +352,6 @@ public final class Store implements AutoCloseable {
         // Extensions must never be fetched: only those built in (parquet, json, icu) exist offline.
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
-        String limit = System.getProperty("dmarcq.duckdb.memory");
-        if (limit != null) {
-            properties.setProperty("memory_limit", limit);
-        }
         try {
             return Locks.retry(file, wait,
                     () -> (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties));

@@ -150,17 +150,17 @@ public final class TlsReportReader {
         JsonNode policy = entry.path("policy");
         String type = lower(text(policy, "policy-type"));
         if (type == null) {
-            warn(at + ": no policy-type");
+            warn("no policy-type", at);
         } else if (!POLICY_TYPES.contains(type)) {
-            warn(at + ": unknown policy-type \"" + type + "\", kept as text");
+            warn("unknown policy-type, kept as text", at + ": \"" + type + "\"");
         }
         String domain = domain(text(policy, "policy-domain"));
         if (domain == null && domain(reportDomain) != null) {
             domain = domain(reportDomain);
-            warn(at + ": no policy-domain; taken from the e-mail's TLS-Report-Domain header: " + domain);
+            warn("no policy-domain; taken from the e-mail's TLS-Report-Domain header", at + ": " + domain);
         } else if (domain == null) {
             domain = domainFromFileName();
-            warn(at + ": no policy-domain" + (domain == null ? "" : "; taken from the file name: " + domain));
+            warn(domain == null ? "no policy-domain" : "no policy-domain; taken from the file name", at + (domain == null ? "" : ": " + domain));
         }
         List<String> strings = strings(policy, "policy-string", at);
         List<String> mx = strings(policy, policy.has("mx-host") ? "mx-host" : "mx-host-pattern", at);
@@ -187,15 +187,15 @@ public final class TlsReportReader {
                 detailSessions += f.failedSessions();
             }
         } else if (details != null && !details.isNull()) {
-            warn(at + ": failure-details is not an array; ignored");
+            warn("failure-details is not an array; ignored", at);
         }
         boolean mismatch = detailSessions != failed;
         if (mismatch && failures.isEmpty()) {
-            warn(at + ": " + failed + " failed sessions, but no failure details");
+            warn("failed sessions, but no failure details", at + ": " + failed + " failed sessions");
         } else if (mismatch) {
-            warn(String.format(Locale.ROOT, "%s: the failure details add up to %d sessions, the summary says %d failed%s", at,
-                    detailSessions, failed, detailSessions > failed ? " (one session may have several result types)"
-                            : " (details are missing)"));
+            warn(detailSessions > failed ? "the failure details add up to more sessions than failed (one session may have several"
+                    + " result types)" : "the failure details add up to fewer sessions than failed (details are missing)",
+                    String.format(Locale.ROOT, "%s: %d in the details, %d failed", at, detailSessions, failed));
         }
         return new TlsReport.Policy(index, type, domain, strings, mode, mx, successful, failed, detailSessions, mismatch,
                 List.copyOf(failures));
@@ -207,9 +207,9 @@ public final class TlsReportReader {
         }
         String type = lower(text(d, "result-type"));
         if (type == null) {
-            warn(at + ": no result-type");
+            warn("no result-type", at);
         } else if (!RESULT_TYPES.contains(type)) {
-            warn(at + ": unknown result-type \"" + type + "\", kept as text");
+            warn("unknown result-type, kept as text", at + ": \"" + type + "\"");
         }
         return new TlsReport.Failure(type, address(d, "sending-mta-ip", at), domain(text(d, "receiving-mx-hostname")),
                 domain(text(d, "receiving-mx-helo")), address(d, "receiving-ip", at), count(d, "failed-session-count", at),
@@ -224,7 +224,7 @@ public final class TlsReportReader {
         }
         String ip = IpAddresses.canonical(text);
         if (ip == null) {
-            warn(at + "." + field + ": \"" + text + "\" is not an IP address; kept as written");
+            warn("not an IP address; kept as written", at + "." + field + ": \"" + text + "\"");
             return text;
         }
         return ip;
@@ -242,14 +242,14 @@ public final class TlsReportReader {
         }
         try {
             Instant t = LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-            warn("date-range." + field + " \"" + text + "\" has no time zone: read as UTC");
+            warn("date-range time without a time zone: read as UTC", "date-range." + field + " \"" + text + "\"");
             return t;
         } catch (DateTimeParseException e) {
             // try a date
         }
         try {
             Instant t = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-            warn("date-range." + field + " \"" + text + "\" is a date: read as its start, UTC");
+            warn("date-range time is a date: read as its start, UTC", "date-range." + field + " \"" + text + "\"");
             return t;
         } catch (DateTimeParseException e) {
             throw new ReportFormatException(where, "date-range." + field + ": \"" + text + "\" is not an RFC 3339 date-time");
@@ -259,14 +259,14 @@ public final class TlsReportReader {
     private long count(JsonNode node, String field, String at) throws ReportFormatException {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
-            warn(at + "." + field + " missing: counted as 0");
+            warn("count missing: counted as 0", at + "." + field);
             return 0;
         }
         if (value.isIntegralNumber() && value.bigIntegerValue().signum() >= 0) {
             return bounded(value.bigIntegerValue(), field, at);
         }
         if (value.isTextual() && value.asText().strip().matches("[0-9]{1,40}")) {
-            warn(at + "." + field + " is a string, \"" + value.asText() + "\": read as a number");
+            warn("count is a string: read as a number", at + "." + field + " \"" + value.asText() + "\"");
             return bounded(new java.math.BigInteger(value.asText().strip()), field, at);
         }
         throw new ReportFormatException(where, at + "." + field + ": " + value + " is not a session count");
@@ -276,7 +276,7 @@ public final class TlsReportReader {
     private long bounded(java.math.BigInteger count, String field, String at) {
         String implausible = ReportBounds.countProblem(count);
         if (implausible != null) {
-            warn(at + "." + field + " " + implausible + ": counted as 0");
+            warn("implausible count: counted as 0", at + "." + field + " " + implausible);
             return 0;
         }
         return count.longValueExact();
@@ -302,7 +302,7 @@ public final class TlsReportReader {
                 }
             }
         } else {
-            warn(at + "." + field + " is neither a string nor an array; ignored");
+            warn("neither a string nor an array; ignored", at + "." + field);
         }
         return result;
     }
@@ -313,7 +313,12 @@ public final class TlsReportReader {
     }
 
     private void warn(String message) {
-        warnings.add(new ReportWarning(where, message));
+        warn(message, null);
+    }
+
+    /** A warning of the kind {@code message}; {@code detail} says where in the report and what was there. */
+    private void warn(String message, String detail) {
+        warnings.add(new ReportWarning(where, message, detail));
     }
 
     private static String text(JsonNode node, String field) {

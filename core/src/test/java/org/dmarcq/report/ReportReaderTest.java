@@ -65,7 +65,7 @@ class ReportReaderTest {
             assertThat(reader.next()).isNull();
             assertThat(reader.skippedRecords()).isEqualTo(1);
             assertThat(reader.warnings()).extracting(ReportWarning::toString)
-                    .containsExactly("t.xml:4:1: record 1 skipped: <count> \"12a\" is not a whole number");
+                    .containsExactly("t.xml:4:1: record skipped: record 1: <count> \"12a\" is not a whole number");
         }
     }
 

@@ -63,10 +63,10 @@ class ReportLoaderTest {
     @Test
     void aNewDatabaseHasTheCurrentSchemaVersion() {
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(6);
+            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(7);
         }
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(6);
+            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(7);
         }
     }
 
@@ -79,7 +79,9 @@ class ReportLoaderTest {
         }
         try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
             // Back to what schema version 1 had.
-            for (String drop : List.of("DROP TABLE record_verdicts", "DROP MACRO TABLE evaluate_records",
+            for (String drop : List.of("ALTER TABLE warnings DROP COLUMN detail", "ALTER TABLE warnings DROP COLUMN count",
+                    "INSERT INTO warnings VALUES (1, 'old.xml', 'SPF result \"hardfail\" read as \"fail\" (3 times)')",
+                    "DELETE FROM schema_version WHERE version = 7", "DROP TABLE record_verdicts", "DROP MACRO TABLE evaluate_records",
                     "DELETE FROM schema_version WHERE version = 6", "DROP MACRO domain_under", "DROP MACRO ip_key", "DROP MACRO ip6_tail", "DROP MACRO ip6_head",
                     "DELETE FROM schema_version WHERE version = 5", "DROP VIEW tls_failure_details", "DROP VIEW tls_sessions", "DROP TABLE tls_warnings", "DROP TABLE tls_failures", "DROP TABLE tls_policies",
                     "DROP TABLE tls_reports", "DELETE FROM schema_version WHERE version = 4",
@@ -92,9 +94,12 @@ class ReportLoaderTest {
         }
         assertThatThrownBy(() -> Store.openReadOnly(db)).hasMessageContaining("schema version 1 is older");
         try (Store store = Store.open(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(6);
+            assertThat(store.schemaVersion()).isEqualTo(7);
             assertThat(query(store, "SELECT string_agg(report_id, ',') FROM reports")).isEqualTo("before-v2");
             assertThat(query(store, "SELECT count(*) FROM record_verdicts")).isEqualTo("2");
+            assertThat(query(store, "SELECT message || '|' || count || '|' || coalesce(detail, '-') FROM warnings"
+                    + " WHERE location = 'old.xml'")).as("an old warning's count moves to its column")
+                    .isEqualTo("SPF result \"hardfail\" read as \"fail\"|3|-");
         }
     }
 

@@ -27,7 +27,8 @@ class TlsReportReaderTest {
         assertThat(read(NO_DOMAIN, named, null).policies().get(0).policyDomain()).isEqualTo("from-name.example");
         TlsReport neither = read(NO_DOMAIN, "rua/report.json", null);
         assertThat(neither.policies().get(0).policyDomain()).isNull();
-        assertThat(neither.warnings()).extracting(ReportWarning::message).containsExactly("policies[1]: no policy-domain");
+        assertThat(neither.warnings()).extracting(ReportWarning::message, ReportWarning::detail)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("no policy-domain", "policies[1]"));
     }
 
     @Test
