@@ -17,11 +17,16 @@ import org.dmarcq.store.Wait;
 final class Analysis {
     private Analysis() {}
 
-    static Store open(DatabaseOptions database, SuffixOptions suffixes, PrintWriter err) {
-        return open(database, suffixes, null, null, err);
+    /** For a question about the reports in {@code scope}: when it holds none, a {@link UserException} says why (exit 1). */
+    static Store open(DatabaseOptions database, SuffixOptions suffixes, Scope scope, PrintWriter err) {
+        return open(database, suffixes, null, scope, err);
     }
 
-    /** @param dns where to look up reverse DNS, or null for a command that shows no names; {@code scope} the addresses to look up */
+    /**
+     * @param dns where to look up reverse DNS, or null for a command that shows no names
+     * @param scope the reports asked about (and the addresses to look up): when it holds none, a
+     *     {@link UserException} says why (exit 1); null to ask nothing of them
+     */
     static Store open(DatabaseOptions database, SuffixOptions suffixes, DnsOptions dns, Scope scope, PrintWriter err) {
         Path file = database.existing();
         Wait wait = database.waiting(err);
@@ -37,6 +42,10 @@ final class Analysis {
         Store store = Store.openReadOnly(file, wait);
         try {
             store.lockDown(false);
+            String empty = scope == null ? null : scope.whyEmpty(store);
+            if (empty != null) {
+                throw new UserException(empty);
+            }
             return store;
         } catch (RuntimeException e) {
             store.close();

@@ -52,7 +52,7 @@ final class DnsOptions {
         if (ips.isEmpty()) {
             return 0;
         }
-        boolean terminal = System.console() != null;
+        boolean terminal = org.dmarcq.cli.output.HumanWriter.stderrIsTerminal();
         ReverseDnsCache.Lookups lookups = ReverseDnsCache.lookUp(ips, resolver, PARALLELISM, (done, total) -> {
             if (terminal && (done % 100 == 0 || done == total)) {
                 err.printf(Locale.ROOT, "\rreverse DNS: %,d of %,d addresses", done, total);

@@ -34,14 +34,13 @@ final class DomainsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<DomainSummary> domains;
-        try (Store store = Analysis.open(database, suffixes, spec.commandLine().getErr())) {
+        try (Store store = Analysis.open(database, suffixes, scope.toScope(), spec.commandLine().getErr())) {
             domains = Domains.list(store, scope.toScope());
         }
         boolean table = output.format == Format.TABLE;
         List<Object[]> rows = new ArrayList<>();
         for (DomainSummary d : domains) {
-            Object rate = d.passRate() == null ? null
-                    : table ? String.format(Locale.ROOT, "%.1f%%", 100 * d.passRate()) : d.passRate();
+            Double rate = ResultPrinter.rate(d.passRate());
             rows.add(new Object[] {d.policyDomain(), d.reports(), d.reporters(),
                     table ? SendersCommand.day(d.firstSeen()) : d.firstSeen(), table ? SendersCommand.day(d.lastSeen()) : d.lastSeen(),
                     d.messages(),
@@ -50,7 +49,10 @@ final class DomainsCommand implements Callable<Integer> {
         }
         List<String> columns = List.of("policy_domain", "reports", "reporters", "first_seen", "last_seen", "messages",
                 "dmarc_pass", "dmarc_fail", "pass_rate", "p", "sp", "np", "pct", "testing", "adkim", "aspf", "disagreements");
-        new ResultPrinter(spec.commandLine().getOut(), Integer.MAX_VALUE).print(columns, rows, output.format);
+        ResultPrinter.forCommand(spec.commandLine().getOut())
+                .dropFirst("disagreements", "aspf", "adkim", "testing", "pct", "np", "sp", "reporters", "first_seen", "dmarc_pass",
+                        "dmarc_fail", "reports", "p")
+                .print(columns, rows, output.format);
         return 0;
     }
 }

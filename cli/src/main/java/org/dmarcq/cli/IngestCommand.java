@@ -69,7 +69,7 @@ final class IngestCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean terminal = System.console() != null && format == SummaryFormat.TEXT;
+        boolean terminal = HumanWriter.stderrIsTerminal() && format == SummaryFormat.TEXT;
         IngestSummary summary;
         try (Progress progress = terminal ? new Progress() : null) {
             IngestListener listener = new IngestListener() {
@@ -120,7 +120,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         if (verbose) {
             for (ReportWarning w : outcome.warnings()) {
-                err.println(HumanWriter.oneLine(w.location() + ": warning: " + w.message()));
+                err.println(HumanWriter.oneLine(w.location() + ": warning: " + w.text()));
             }
         }
         err.flush();

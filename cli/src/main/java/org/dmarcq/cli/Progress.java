@@ -7,6 +7,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.dmarcq.cli.output.ResultPrinter;
 import org.dmarcq.ingest.FileOutcome;
 
 /**
@@ -27,7 +28,7 @@ final class Progress implements AutoCloseable {
                 .setUnit(" files", 1)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setConsumer(new ConsoleProgressBarConsumer(System.err, ResultPrinter.terminalWidth() - 1))
                 .build();
     }
 

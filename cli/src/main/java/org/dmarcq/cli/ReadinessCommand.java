@@ -90,10 +90,10 @@ final class ReadinessCommand implements Callable<Integer> {
         } else if (output.format == Format.CSV) {
             List<Object[]> rows = new ArrayList<>();
             for (Readiness r : results) {
-                rows.add(new Object[] {r.policyDomain(), r.quarantine().verdict(), r.reject().verdict(), r.passRate(), r.days(),
+                rows.add(new Object[] {r.policyDomain(), r.quarantine().verdict(), r.reject().verdict(), ResultPrinter.rate(r.passRate()), r.days(),
                         r.reporters().size(), r.systemsToFix().size(), r.nextStep()});
             }
-            new ResultPrinter(out, Integer.MAX_VALUE).print(List.of("policy_domain", "quarantine", "reject", "pass_rate", "days",
+            ResultPrinter.forCommand(out).print(List.of("policy_domain", "quarantine", "reject", "pass_rate", "days",
                     "reporters", "senders_to_fix", "next_step"), rows, Format.CSV);
         } else {
             results.forEach(r -> text(r, out));
@@ -193,9 +193,9 @@ final class ReadinessCommand implements Callable<Integer> {
             m.put("reporters", r.reporters());
             m.put("messages", r.messages());
             m.put("spoofed_messages", r.spoofedMessages());
-            m.put("pass_rate", r.passRate() == null ? null : Math.round(r.passRate() * 10000) / 10000.0);
+            m.put("pass_rate", r.passRate() == null ? null : ResultPrinter.rate(r.passRate()));
             Map<String, Object> daily = new LinkedHashMap<>();
-            r.dailyPassRate().forEach((day, rate) -> daily.put(day.toString(), Math.round(rate * 10000) / 10000.0));
+            r.dailyPassRate().forEach((day, rate) -> daily.put(day.toString(), ResultPrinter.rate(rate)));
             m.put("daily_pass_rate", daily);
             List<Object> senders = new ArrayList<>();
             for (AffectedSender s : r.toFix()) {
@@ -221,12 +221,12 @@ final class ReadinessCommand implements Callable<Integer> {
             }
             m.put("systems_to_fix", systems);
             m.put("pass_rate_without_forwarded", r.passRateWithoutForwarded() == null ? null
-                    : Math.round(r.passRateWithoutForwarded() * 10000) / 10000.0);
+                    : ResultPrinter.rate(r.passRateWithoutForwarded()));
             m.put("forwarded_messages", r.forwardedMessages());
-            m.put("unverified_share", Math.round(r.unverifiedShare() * 10000) / 10000.0);
+            m.put("unverified_share", ResultPrinter.rate(r.unverifiedShare()));
             m.put("systems_to_verify", r.systemsToVerify().stream().map(WhatIfCommand::system).toList());
             m.put("receiver_failures", r.receiverFailures().stream().map(WhatIfCommand::system).toList());
-            m.put("rfc7489_share", Math.round(r.rfc7489Share() * 10000) / 10000.0);
+            m.put("rfc7489_share", ResultPrinter.rate(r.rfc7489Share()));
             m.put("next_step", r.nextStep());
             list.add(m);
         }

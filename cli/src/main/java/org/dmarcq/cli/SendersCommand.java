@@ -1,11 +1,14 @@
 package org.dmarcq.cli;
 
+import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.dmarcq.analysis.Naming;
+import org.dmarcq.analysis.Page;
 import org.dmarcq.analysis.Sender;
 import org.dmarcq.analysis.Senders;
 import org.dmarcq.analysis.SendingSystem;
@@ -38,6 +41,7 @@ final class SendersCommand implements Callable<Integer> {
     @Mixin NamingOptions namingOptions;
     @Mixin ScopeOptions scope;
     @Mixin OutputOptions output;
+    @Mixin LimitOption limit;
 
     enum By { IP, SYSTEM }
 
@@ -54,27 +58,30 @@ final class SendersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Naming naming = namingOptions.naming();
+        int rows = limit.rows(output.format);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (by == By.SYSTEM) {
-            List<SendingSystem> systems;
-            try (Store store = namingOptions.open(scope.toScope(), spec.commandLine().getErr())) {
-                systems = SendingSystems.list(store, scope.toScope(), namingOptions.classes(), naming);
+            Page<SendingSystem> systems;
+            try (Store store = namingOptions.open(scope.toScope(), err)) {
+                systems = SendingSystems.list(store, scope.toScope(), namingOptions.classes(), naming,
+                        new SendingSystems.Filter(false, null, 0, Set.of(), failing), rows);
             }
-            if (failing) {
-                systems = systems.stream().filter(s -> s.dmarcFail() > 0).toList();
-            }
-            SystemRows.print(systems, true, output.format, spec.commandLine().getOut());
+            SystemRows.print(systems.rows(), true, output.format, out);
+            LimitOption.footer(systems, "systems", output.format, out, err);
             return 0;
         }
-        List<Sender> senders;
-        try (Store store = namingOptions.open(scope.toScope(), spec.commandLine().getErr())) {
-            senders = Senders.list(store, scope.toScope(), failing, namingOptions.classes(), naming);
+        Page<Sender> page;
+        try (Store store = namingOptions.open(scope.toScope(), err)) {
+            page = Senders.list(store, scope.toScope(), failing, namingOptions.classes(), naming, rows);
         }
-        List<Object[]> rows = new ArrayList<>();
-        boolean table = output.format == Format.TABLE;
+        List<Sender> senders = page.rows();
+        List<Object[]> table = new ArrayList<>();
+        boolean asTable = output.format == Format.TABLE;
         for (Sender s : senders) {
             String knownAs = s.inventoryName();
-            rows.add(table
-                    ? new Object[] {s.sourceIp(), s.service(), knownAs, s.senderClass().label(), s.messages(), s.dmarcPass(),
+            table.add(asTable
+                    ? new Object[] {s.sourceIp(), s.service(), knownAs, s.senderClass().word(), s.messages(), s.dmarcPass(),
                             s.dmarcFail(), s.spfAligned(), s.dkimAligned(), s.reason(), s.headerFrom(), s.envelopeFrom(),
                             s.dkimDomains(), s.reporters(), day(s.firstSeen()), day(s.lastSeen())}
                     : new Object[] {s.sourceIp(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
@@ -82,13 +89,15 @@ final class SendersCommand implements Callable<Integer> {
                             s.lastSeen(), s.disagreements(), s.service(), s.serviceType(), s.serviceEvidence(), s.ptr(), knownAs,
                             s.sendingSystem(), s.senderClass().word(), SystemRows.evidence(s.evidence(), output.format)});
         }
-        List<String> columns = table
+        List<String> columns = asTable
                 ? List.of("source_ip", "system", "inventory", "class", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned",
                         "dkim_aligned", "reason", "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen")
                 : List.of("source_ip", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
                         "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen", "disagreements",
                         "system", "system_type", "system_evidence", "ptr", "inventory", "sending_system", "class", "evidence");
-        new ResultPrinter(spec.commandLine().getOut(), Integer.MAX_VALUE).print(columns, rows, output.format);
+        ResultPrinter.forCommand(out).dropFirst("last_seen", "first_seen", "reporters", "envelope_from", "header_from",
+                "dkim_domains", "dmarc_pass", "dkim_aligned", "spf_aligned", "inventory", "dmarc_fail").print(columns, table, output.format);
+        LimitOption.footer(page, "addresses", output.format, out, err);
         return 0;
     }
 

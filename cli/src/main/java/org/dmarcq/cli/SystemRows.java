@@ -33,7 +33,7 @@ final class SystemRows {
                     table ? SendersCommand.day(s.firstSeen()) : s.firstSeen(), table ? SendersCommand.day(s.lastSeen()) : s.lastSeen(),
                     s.reporters(), s.headerFrom(), s.dkimDomains(), s.envelopeFrom()));
             if (table) {
-                row.add(1, s.senderClass().label());
+                row.add(1, s.senderClass().word());
             } else {
                 row.add(s.senderClass().word());
                 row.add(s.sendingDays());
@@ -44,10 +44,12 @@ final class SystemRows {
             }
             rows.add(row.toArray());
         }
-        new ResultPrinter(out, Integer.MAX_VALUE).print(columns, rows, format);
+        ResultPrinter.forCommand(out).dropFirst("reporters", "envelope_from", "header_from", "dkim_domains", "first_seen",
+                "last_seen", "ptr", "dmarc_pass", "spf_aligned", "dkim_aligned", "type", "inventory", "ips", "dmarc_fail")
+                .print(columns, rows, format);
     }
 
-    /** Evidence as JSON objects {@code {kind, detail}}, or in CSV as {@code kind: detail} lines. */
+    /** Evidence as JSON objects {@code {kind, detail}}, or in CSV as a list of {@code kind: detail} (one per line of the cell). */
     static Object evidence(List<Evidence> evidence, Format format) {
         if (format == Format.JSON) {
             return WhatIfCommand.evidence(evidence);
@@ -56,6 +58,6 @@ final class SystemRows {
         for (Evidence e : evidence) {
             lines.add(e.kind().word() + ": " + e.detail());
         }
-        return String.join(" | ", lines);
+        return lines;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.dmarcq.analysis.TlsEnforcement;
+import org.dmarcq.analysis.Scope;
 import org.dmarcq.analysis.TlsSummaries;
 import org.dmarcq.analysis.TlsSummary;
 import org.dmarcq.analysis.TlsWhatIf;
@@ -43,11 +44,27 @@ final class TlsCommand implements Callable<Integer> {
     @Mixin OutputOptions output;
     @Spec CommandSpec spec;
 
+    /** The scope in words, after "in FILE": " for DOMAIN" and the period, or nothing. */
+    static String describe(Scope scope) {
+        String words = scope.domain() == null ? "" : " for " + scope.domain();
+        if (scope.since() != null) {
+            words += " since " + scope.since();
+        }
+        if (scope.until() != null) {
+            words += " until " + scope.until();
+        }
+        return words;
+    }
+
     @Override
     public Integer call() {
         List<TlsSummary> summaries;
         try (Store store = open(database, spec.commandLine().getErr())) {
             summaries = TlsSummaries.list(store, scope.toScope());
+        }
+        if (summaries.isEmpty()) {
+            throw new UserException("no SMTP TLS reports in " + database.path() + describe(scope.toScope())
+                    + ": ingest them like DMARC reports (dmarcq ingest FILE...)");
         }
         PrintWriter out = spec.commandLine().getOut();
         switch (output.format) {
@@ -56,16 +73,12 @@ final class TlsCommand implements Callable<Integer> {
                 List<Object[]> rows = new ArrayList<>();
                 for (TlsSummary s : summaries) {
                     rows.add(new Object[] {s.policyDomain(), s.policyType(), s.stsModes(), s.sessions(), s.successfulSessions(),
-                            s.failedSessions(), rate(s.successRate()), s.reports(), s.reporters()});
+                            s.failedSessions(), ResultPrinter.rate(s.successRate()), s.reports(), s.reporters()});
                 }
-                new ResultPrinter(out, Integer.MAX_VALUE).print(List.of("policy_domain", "policy_type", "sts_modes", "sessions",
+                ResultPrinter.forCommand(out).print(List.of("policy_domain", "policy_type", "sts_modes", "sessions",
                         "successful_sessions", "failed_sessions", "success_rate", "reports", "reporters"), rows, Format.CSV);
             }
             case TABLE -> {
-                if (summaries.isEmpty()) {
-                    Lines.println(out, "No SMTP TLS reports in the database" + (scope.toScope().domain() == null ? "" : " for this domain")
-                            + ": ingest them like DMARC reports (dmarcq ingest).");
-                }
                 summaries.forEach(s -> text(s, out));
             }
         }
@@ -83,10 +96,6 @@ final class TlsCommand implements Callable<Integer> {
             store.close();
             throw e;
         }
-    }
-
-    private static Double rate(Double rate) {
-        return rate == null ? null : Math.round(rate * 10000) / 10000.0;
     }
 
     private static void text(TlsSummary s, PrintWriter out) {
@@ -131,10 +140,13 @@ final class TlsCommand implements Callable<Integer> {
     /** A table indented under its domain, without the row count. */
     private static void indent(PrintWriter out, List<String> columns, List<Object[]> rows) {
         java.io.StringWriter buffer = new java.io.StringWriter();
-        org.dmarcq.cli.output.TextTable table = new org.dmarcq.cli.output.TextTable(columns);
+        org.dmarcq.cli.output.TextTable table = new org.dmarcq.cli.output.TextTable(columns,
+                org.dmarcq.cli.output.TextTable.Style.COMMAND);
         rows.forEach(table::add);
-        table.print(new PrintWriter(buffer));
-        buffer.toString().lines().forEach(line -> Lines.println(out, "    " + line));
+        int width = ResultPrinter.terminalWidth() - 4;
+        table.print(new PrintWriter(buffer), width, List.of("reporters", "first_day", "mx_hosts", "last_day"));
+        // the table's cells are on one line each and fit the width: lines as they are
+        buffer.toString().lines().forEach(line -> out.println("    " + line));
     }
 
     static String percent(Double rate) {
@@ -152,7 +164,7 @@ final class TlsCommand implements Callable<Integer> {
             m.put("sessions", s.sessions());
             m.put("successful_sessions", s.successfulSessions());
             m.put("failed_sessions", s.failedSessions());
-            m.put("success_rate", rate(s.successRate()));
+            m.put("success_rate", ResultPrinter.rate(s.successRate()));
             m.put("reports", s.reports());
             m.put("reporters", s.reporters());
             List<Object> days = new ArrayList<>();
@@ -161,7 +173,7 @@ final class TlsCommand implements Callable<Integer> {
                 day.put("day", d.day().toString());
                 day.put("successful_sessions", d.successfulSessions());
                 day.put("failed_sessions", d.failedSessions());
-                day.put("success_rate", rate(d.successRate()));
+                day.put("success_rate", ResultPrinter.rate(d.successRate()));
                 days.add(day);
             }
             m.put("per_day", days);
@@ -257,6 +269,10 @@ final class TlsCommand implements Callable<Integer> {
                 throw new UserException("--policy is one domain's policy, and the reports cover "
                         + results.stream().map(TlsEnforcement::policyDomain).toList() + ": name one with --domain");
             }
+            if (results.isEmpty()) {
+                throw new UserException("no MTA-STS (sts) policy in the SMTP TLS reports of " + database.path()
+                        + describe(scope.toScope()) + ": nothing to simulate");
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (output.format == Format.JSON) {
                 json(results, out);
@@ -267,13 +283,9 @@ final class TlsCommand implements Callable<Integer> {
                         rows.add(new Object[] {r.policyDomain(), r.verdict(), c.cause(), c.blocksDelivery(), c.sessions(), c.mxHosts(), c.fix()});
                     }
                 }
-                new ResultPrinter(out, Integer.MAX_VALUE).print(List.of("policy_domain", "verdict", "cause", "blocks_delivery",
+                ResultPrinter.forCommand(out).print(List.of("policy_domain", "verdict", "cause", "blocks_delivery",
                         "sessions", "mx_hosts", "fix"), rows, Format.CSV);
             } else {
-                if (results.isEmpty()) {
-                    Lines.println(out, "No MTA-STS (sts) policy in the TLS reports" + (scope.toScope().domain() == null ? "" : " for this domain")
-                            + ": nothing to simulate.");
-                }
                 results.forEach(r -> text(r, out));
             }
             out.flush();
@@ -328,7 +340,7 @@ final class TlsCommand implements Callable<Integer> {
                 m.put("failed_in_testing", r.failedInTesting());
                 m.put("would_fail", r.wouldFail());
                 m.put("would_fail_rate", r.testingSessions() == 0 ? null
-                        : Math.round(10000.0 * r.wouldFail() / r.testingSessions()) / 10000.0);
+                        : ResultPrinter.rate((double) r.wouldFail() / r.testingSessions()));
                 List<Object> causes = new ArrayList<>();
                 for (TlsEnforcement.Cause c : r.causes()) {
                     Map<String, Object> x = new LinkedHashMap<>();

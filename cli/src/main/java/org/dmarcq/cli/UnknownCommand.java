@@ -1,5 +1,6 @@
 package org.dmarcq.cli;
 
+import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.dmarcq.analysis.Naming;
+import org.dmarcq.analysis.Page;
 import org.dmarcq.analysis.Scope;
 import org.dmarcq.analysis.SenderClass;
 import org.dmarcq.analysis.SendingSystem;
@@ -36,6 +38,7 @@ final class UnknownCommand implements Callable<Integer> {
     @Mixin NamingOptions namingOptions;
     @Mixin ScopeOptions scope;
     @Mixin OutputOptions output;
+    @Mixin LimitOption limit;
 
     @Option(names = "--new-since", paramLabel = "DATE", converter = ScopeOptions.Dates.class,
             description = "Only systems first seen (in all the reports) on or after this UTC day.")
@@ -62,24 +65,20 @@ final class UnknownCommand implements Callable<Integer> {
         Scope asked = scope.toScope();
         // First seen is over all reports: a system seen long ago is not new because --since starts later.
         Scope searched = newSince == null ? asked : new Scope(asked.domain(), null, asked.until());
-        List<SendingSystem> systems;
+        Page<SendingSystem> unknown;
+        PrintWriter out = spec.commandLine().getOut();
         try (Store store = namingOptions.open(searched, spec.commandLine().getErr())) {
-            systems = SendingSystems.list(store, searched, namingOptions.classes(), naming);
+            unknown = SendingSystems.list(store, searched, namingOptions.classes(), naming,
+                    new SendingSystems.Filter(true, newSince == null ? null : newSince.atStartOfDay().toInstant(ZoneOffset.UTC),
+                            minMessages, wanted, false), limit.rows(output.format));
         }
-        List<SendingSystem> unknown = new ArrayList<>();
-        for (SendingSystem s : systems) {
-            boolean isNew = newSince == null || !s.firstSeen().isBefore(newSince.atStartOfDay().toInstant(ZoneOffset.UTC));
-            if (s.inventoryName() == null && isNew && s.messages() >= minMessages
-                    && (wanted.isEmpty() || wanted.contains(s.senderClass()))) {
-                unknown.add(s);
-            }
-        }
-        SystemRows.print(unknown, false, output.format, spec.commandLine().getOut());
+        SystemRows.print(unknown.rows(), false, output.format, out);
+        LimitOption.footer(unknown, "systems", output.format, out, spec.commandLine().getErr());
         if (naming.inventory().entries().isEmpty() && output.format == Format.TABLE) {
             spec.commandLine().getErr().println("note: no inventory (" + namingOptions.inventoryPath()
                     + "), so every system is unknown; draft one with: dmarcq inventory suggest");
         }
-        return failIfAny && !unknown.isEmpty() ? Main.FAILED : 0;
+        return failIfAny && unknown.total() > 0 ? Main.FAILED : 0;
     }
 
     private Set<SenderClass> wanted() {

@@ -95,7 +95,7 @@ final class WhatIfCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         switch (output.format) {
             case JSON -> json(result, out);
-            case CSV -> new ResultPrinter(out, Integer.MAX_VALUE).print(SENDER_COLUMNS, senderRows(result, false), Format.CSV);
+            case CSV -> ResultPrinter.forCommand(out).print(SENDER_COLUMNS, senderRows(result, false), Format.CSV);
             case TABLE -> table(result, out);
         }
         return 0;
@@ -123,7 +123,7 @@ final class WhatIfCommand implements Callable<Integer> {
         for (AffectedSender s : result.senders()) {
             double perDay = s.days() == 0 ? 0 : s.messages() / s.days();
             rows.add(new Object[] {s.policyDomain(), s.sourceIp(), s.system(), s.names().inventory(),
-                    table ? s.senderClass().label() : s.senderClass().word(), Math.round(s.messages()),
+                    s.senderClass().word(), Math.round(s.messages()),
                     Math.round(perDay * 10) / 10.0, s.reason(), s.fix()});
         }
         return rows;
@@ -150,14 +150,16 @@ final class WhatIfCommand implements Callable<Integer> {
             for (Object[] row : senderRows(r, true)) {
                 rows.add(java.util.Arrays.copyOf(row, row.length - 1)); // the fix, in full, follows the table
             }
-            new ResultPrinter(out, Integer.MAX_VALUE).print(SENDER_COLUMNS.subList(0, SENDER_COLUMNS.size() - 1), rows, Format.TABLE);
+            ResultPrinter.forCommand(out).dropFirst("inventory", "per_day", "policy_domain")
+                    .print(SENDER_COLUMNS.subList(0, SENDER_COLUMNS.size() - 1), rows, Format.TABLE);
         } else {
             List<Object[]> rows = new ArrayList<>();
             for (AffectedSystem s : r.systems()) {
-                rows.add(new Object[] {s.policyDomain(), s.name(), s.senderClass().label(), s.ips().size(), s.sendingDays(),
+                rows.add(new Object[] {s.policyDomain(), s.name(), s.senderClass().word(), s.ips().size(), s.sendingDays(),
                         Math.round(s.messagesPerSendingDay() * 10) / 10.0, Math.round(s.affected()), s.reason()});
             }
-            new ResultPrinter(out, Integer.MAX_VALUE).print(SYSTEM_COLUMNS, rows, Format.TABLE);
+            ResultPrinter.forCommand(out).dropFirst("per_sending_day", "days", "addresses", "policy_domain")
+                    .print(SYSTEM_COLUMNS, rows, Format.TABLE);
         }
         if (r.senders().isEmpty()) {
             for (WhatIfResult.Spoofing s : r.spoofing()) {
@@ -184,7 +186,7 @@ final class WhatIfCommand implements Callable<Integer> {
                 replayRows.add(new Object[] {replay.policyDomain(), replay.sourceIp(), replay.publishedPolicy(), replay.quarantined(),
                         replay.rejected(), perDay(replay.perDay())});
             }
-            new ResultPrinter(out, Integer.MAX_VALUE).print(
+            ResultPrinter.forCommand(out).print(
                     List.of("policy_domain", "source_ip", "published", "quarantined", "rejected", "per_day"), replayRows, Format.TABLE);
         }
     }
@@ -317,7 +319,7 @@ final class WhatIfCommand implements Callable<Integer> {
         Map<String, Object> byClass = new LinkedHashMap<>();
         r.byClass().forEach((c, n) -> byClass.put(c.word(), round(n)));
         root.put("by_class", byClass);
-        root.put("rfc7489_share", Math.round(r.rfc7489Share() * 10000) / 10000.0);
+        root.put("rfc7489_share", ResultPrinter.rate(r.rfc7489Share()));
         List<Object> senders = new ArrayList<>();
         for (AffectedSender s : r.senders()) {
             Map<String, Object> m = new LinkedHashMap<>();

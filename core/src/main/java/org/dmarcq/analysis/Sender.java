@@ -23,4 +23,11 @@ public record Sender(String sourceIp, long messages, long dmarcPass, long dmarcF
                      String reason, List<String> headerFrom, List<String> envelopeFrom, List<String> dkimDomains,
                      List<String> reporters, Instant firstSeen, Instant lastSeen, long disagreements,
                      String ptr, String service, String serviceType, String serviceEvidence, String sendingSystem,
-                     String inventoryName, SenderClass senderClass, List<Evidence> evidence) {}
+                     String inventoryName, SenderClass senderClass, List<Evidence> evidence) {
+
+    Sender withEvidence(List<Evidence> evidence) {
+        return new Sender(sourceIp, messages, dmarcPass, dmarcFail, spfAligned, dkimAligned, reason, headerFrom, envelopeFrom,
+                dkimDomains, reporters, firstSeen, lastSeen, disagreements, ptr, service, serviceType, serviceEvidence, sendingSystem,
+                inventoryName, senderClass, evidence);
+    }
+}

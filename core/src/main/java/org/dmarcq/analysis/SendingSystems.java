@@ -1,7 +1,11 @@
 package org.dmarcq.analysis;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import org.dmarcq.store.Store;
 
@@ -12,10 +16,17 @@ import org.dmarcq.store.Store;
 public final class SendingSystems {
     private SendingSystems() {}
 
+    /** Every sending system in the scope. */
     public static List<SendingSystem> list(Store store, Scope scope, Classes classes, Naming naming) {
+        return list(store, scope, classes, naming, Filter.ALL, 0).rows();
+    }
+
+    /** The first {@code limit} systems (all when 0) of those the filter lets through, in their order, and what the others are. */
+    public static Page<SendingSystem> list(Store store, Scope scope, Classes classes, Naming naming, Filter filter, int limit) {
         List<SendingSystem> systems = new ArrayList<>();
         try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
-            for (SourceAnalysis.Facts f : analysis.sendingSystems()) {
+            Page<SourceAnalysis.Facts> page = analysis.sendingSystems(filter.sql(), limit);
+            for (SourceAnalysis.Facts f : page.rows()) {
                 TreeSet<String> dkim = new TreeSet<>(f.dkimDomains());
                 dkim.addAll(f.failedDkimDomains());
                 systems.add(new SendingSystem(f.system(), f.serviceType(), f.ips(), f.ptrs(), f.messages(), f.messages() - f.failing(),
@@ -24,7 +35,41 @@ public final class SendingSystems {
                         f.entryName(), f.senderClass(), Explain.evidence(f), f.service(), f.serviceDetail(), f.dkimDomains(),
                         f.spfPassDomains(), f.sendingDays(), f.dkimKeys(), f.failingDkimKeys()));
             }
+            return new Page<>(systems, page.total(), page.notShown());
         }
-        return systems;
+    }
+
+    /**
+     * Which systems to list: each condition given narrows them. {@code unknownOnly}: not in the
+     * inventory; {@code firstSeenFrom}: first seen then or later; {@code minMessages}: at least that
+     * many messages; {@code classes}: of these classes (all when empty); {@code failingOnly}: with
+     * failing messages.
+     */
+    public record Filter(boolean unknownOnly, Instant firstSeenFrom, long minMessages, Set<SenderClass> classes, boolean failingOnly) {
+        public static final Filter ALL = new Filter(false, null, 0, Set.of(), false);
+
+        public Filter {
+            classes = Set.copyOf(classes);
+        }
+
+        String sql() {
+            List<String> conditions = new ArrayList<>(List.of("TRUE"));
+            if (unknownOnly) {
+                conditions.add("entry_name IS NULL");
+            }
+            if (firstSeenFrom != null) {
+                conditions.add("first_seen >= TIMESTAMP '" + LocalDateTime.ofInstant(firstSeenFrom, ZoneOffset.UTC) + "'");
+            }
+            if (minMessages > 0) {
+                conditions.add("messages >= " + minMessages);
+            }
+            if (!classes.isEmpty()) {
+                conditions.add("class IN (" + String.join(", ", classes.stream().map(c -> "'" + c.word() + "'").sorted().toList()) + ")");
+            }
+            if (failingOnly) {
+                conditions.add("failing > 0");
+            }
+            return String.join(" AND ", conditions);
+        }
     }
 }

@@ -48,7 +48,7 @@ import org.dmarcq.store.StoreException;
 final class SourceAnalysis implements AutoCloseable {
     private static final String[] TABLES = {"q_ids", "q_ips", "q_service_votes", "q_ip_service", "q_record_entry",
             "q_source_days", "q_domain_days", "q_sources", "q_source_lists", "q_service_ids", "q_service_ranges", "q_services",
-            "q_entries", "q_entry_ids", "q_entry_ranges"};
+            "q_entries", "q_entry_ids", "q_entry_ranges", "q_addresses", "q_system_groups", "q_system_shown"};
 
     private final Store store;
     private final Connection connection;
@@ -480,13 +480,59 @@ final class SourceAnalysis implements AutoCloseable {
     /**
      * Every source grouped into sending systems and classes across the scope's domains, passing
      * ones too, most messages first: for {@code unknown}, {@code senders --by system} and drafting
-     * the inventory. The lists come from all their mail.
+     * the inventory. The lists come from all their mail. Only the groups that {@code filter} (a
+     * condition on {@code q_system_groups}) lets through, and of them the first {@code limit} (all
+     * when 0): the lists are the costly part, and are made for those alone.
      */
-    List<Facts> sendingSystems() {
-        lists("TRUE", false);
+    Page<Facts> sendingSystems(String filter, int limit) {
+        String classWord = CLASS_OF_RULE.replace("rule", "s.rule");
+        try {
+            execute("""
+                    CREATE OR REPLACE TEMP TABLE q_system_groups AS
+                    SELECT key, first(system) AS system, first(class) AS class, sum(messages) AS messages, sum(failing) AS failing,
+                           min(first_seen) AS first_seen, first(entry_name) AS entry_name,
+                           first(rule ORDER BY failing DESC, messages DESC, rule) AS rule
+                    FROM (SELECT s.*, s.system || chr(0) || %1$s AS key, %1$s AS class FROM q_sources s)
+                    GROUP BY key""".formatted(classWord));
+            execute("""
+                    CREATE OR REPLACE TEMP TABLE q_system_shown AS
+                    SELECT key, class, row_number() OVER (ORDER BY messages DESC, system, rule) AS position
+                    FROM q_system_groups WHERE %s""".formatted(filter));
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        String shown = "s.system || chr(0) || " + classWord + " IN (SELECT key FROM q_system_shown"
+                + (limit > 0 ? " WHERE position <= " + limit : "") + ")";
+        lists(shown, false);
         List<Facts> systems = new ArrayList<>();
-        query(SENDING_SYSTEMS, systems::add);
-        return systems;
+        query(SENDING_SYSTEMS.formatted(shown), systems::add);
+        return new Page<>(systems, count("SELECT count(*) FROM q_system_shown"), notShown("q_system_shown", limit));
+    }
+
+    /** The number of rows past the limit in a table of shown rows ({@code class}, {@code position}), by class. */
+    private java.util.Map<SenderClass, Long> notShown(String table, int limit) {
+        java.util.Map<SenderClass, Long> counts = new java.util.EnumMap<>(SenderClass.class);
+        if (limit <= 0) {
+            return counts;
+        }
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT class, count(*) FROM " + table + " WHERE position > " + limit + " GROUP BY ALL")) {
+            while (rs.next()) {
+                counts.put(SenderClass.of(rs.getString(1)), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return counts;
+    }
+
+    private long count(String sql) {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
     }
 
     /** Every source with failing messages of the given classes (all when none are given), most affected first. */
@@ -496,11 +542,6 @@ final class SourceAnalysis implements AutoCloseable {
         query(SOURCES.formatted(condition), each);
     }
 
-    /** Every source, failing or not. */
-    void allSources(Consumer<Facts> each) {
-        lists("TRUE", true);
-        query(SOURCES.formatted("TRUE"), each);
-    }
 
     private static String classCondition(SenderClass... classes) {
         if (classes.length == 0) {
@@ -576,8 +617,9 @@ final class SourceAnalysis implements AutoCloseable {
      * One row per address, over all its mail in the scope: what {@code dmarcq senders} lists, with
      * the source of the address that has the most failing messages for its class and names.
      */
-    void addresses(boolean failingOnly, AddressRow each) {
+    Page<Void> addresses(boolean failingOnly, int limit, AddressRow each) {
         String sql = """
+                CREATE OR REPLACE TEMP TABLE q_addresses AS
                 WITH ip AS (
                     SELECT source_ip, sum(count) AS messages,
                            coalesce(sum(count) FILTER (WHERE passes_now), 0) AS dmarc_pass,
@@ -605,21 +647,30 @@ final class SourceAnalysis implements AutoCloseable {
                     FROM q_sources GROUP BY source_ip
                 )
                 SELECT ip.*, m.reason, k.domains AS dkim_domains, b.policy_domain, b.entry,
-                       s.service, s.service_type, s.service_detail, s.ptr, s.system, s.entry_name, s.rule
+                       s.service, s.service_type, s.service_detail, s.ptr, s.system, s.entry_name, s.rule,
+                       %s AS class,
+                       row_number() OVER (ORDER BY ip.dmarc_fail DESC, ip.messages DESC, ip.source_ip) AS position
                 FROM ip
                 LEFT JOIN main_reason m ON m.source_ip = ip.source_ip
                 LEFT JOIN dkim k ON k.source_ip = ip.source_ip
                 JOIN best b ON b.source_ip = ip.source_ip
                 JOIN q_sources s ON s.source_ip = b.source_ip AND s.policy_domain = b.policy_domain AND s.entry = b.entry
-                %s
-                ORDER BY ip.dmarc_fail DESC, ip.messages DESC, ip.source_ip""".formatted(failingOnly ? "WHERE ip.dmarc_fail > 0" : "");
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                each.accept(rs);
+                %s""".formatted(CLASS_OF_RULE.replace("rule", "s.rule"), failingOnly ? "WHERE ip.dmarc_fail > 0" : "");
+        String shown = "SELECT * EXCLUDE (class, position) FROM q_addresses" + (limit > 0 ? " WHERE position <= " + limit : "")
+                + " ORDER BY position";
+        try {
+            execute(sql);
+            long start = System.nanoTime();
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(ListColumns.asJson(connection, shown))) {
+                while (rs.next()) {
+                    each.accept(rs);
+                }
+                timing(shown, start);
             }
         } catch (SQLException e) {
             throw failure(e);
         }
+        return new Page<>(List.of(), count("SELECT count(*) FROM q_addresses"), notShown("q_addresses", limit));
     }
 
     /** Receives the rows of {@link #addresses}. */
@@ -627,10 +678,15 @@ final class SourceAnalysis implements AutoCloseable {
         void accept(ResultSet row) throws SQLException;
     }
 
-    /** The facts of every source, by policy domain, address and entry, for evidence beside other rows. */
-    java.util.Map<String, Facts> factsBySource() {
+    /**
+     * The facts of every source, by policy domain, address and entry, for evidence beside the rows
+     * of {@link #addresses}: of the addresses it showed, when it was given a limit.
+     */
+    java.util.Map<String, Facts> factsBySource(int limit) {
         java.util.Map<String, Facts> facts = new java.util.HashMap<>();
-        allSources(f -> facts.put(f.policyDomain() + " " + f.sourceIp() + " " + f.entryName(), f));
+        String condition = limit > 0 ? "s.source_ip IN (SELECT source_ip FROM q_addresses WHERE position <= " + limit + ")" : "TRUE";
+        lists(condition, true);
+        query(SOURCE_FACTS.formatted(condition), f -> facts.put(f.policyDomain() + " " + f.sourceIp() + " " + f.entryName(), f));
         return facts;
     }
 
@@ -754,7 +810,7 @@ final class SourceAnalysis implements AutoCloseable {
 
     private static final String SENDING_SYSTEMS = """
             WITH members AS (
-                SELECT s.*, s.system || chr(0) || %1$s AS key FROM q_sources s
+                SELECT s.*, s.system || chr(0) || %1$s AS key FROM q_sources s WHERE %%1$s
             ), g AS (
                 SELECT s.key, %2$s FROM members s GROUP BY s.key
             )
@@ -764,7 +820,7 @@ final class SourceAnalysis implements AutoCloseable {
             FACT_COLUMNS.formatted("first(s.policy_domain ORDER BY s.messages DESC)", "first(s.system)",
                     "first(s.rule ORDER BY s.failing DESC, s.messages DESC, s.rule)", "NULL::VARCHAR",
                     "list(s.source_ip ORDER BY s.messages DESC, s.source_ip)", "count(DISTINCT s.source_ip)"), LIST_COLUMNS,
-            listsJoin(false));
+            listsJoin(false).replace("%", "%%"));
 
     private static final String SOURCES = """
             WITH members AS (
@@ -779,6 +835,11 @@ final class SourceAnalysis implements AutoCloseable {
             ORDER BY g.quarantined + g.rejected DESC, g.failing DESC, g.messages DESC, g.policy_domain, g.source_ip
             """.formatted(FACT_COLUMNS.formatted("first(s.policy_domain)", "first(s.system)", "first(s.rule)",
             "first(s.source_ip)", "list(s.source_ip)", "1"), LIST_COLUMNS, listsJoin(true));
+
+    /** {@link #SOURCES} without the days: for evidence, which does not chart them. */
+    private static final String SOURCE_FACTS = SOURCES.substring(0, SOURCES.indexOf(", pd.per_day_days"))
+            + SOURCES.substring(SOURCES.indexOf(" FROM g "), SOURCES.indexOf("LEFT JOIN (SELECT m.key, list(d.day"))
+            + SOURCES.substring(SOURCES.indexOf("ORDER BY g.quarantined"));
 
 
     /** What a source, or a system of sources, shows: the numbers and names its class, evidence and fix come from. */
@@ -815,16 +876,15 @@ final class SourceAnalysis implements AutoCloseable {
 
     private void query(String sql, Consumer<Facts> each) {
         long start = System.nanoTime();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(ListColumns.asJson(connection, sql))) {
             boolean perDay = hasColumn(rs, "per_day_days");
             while (rs.next()) {
                 SortedMap<LocalDate, Double> days = new TreeMap<>();
                 if (perDay) {
-                    Object[] d = array(rs.getArray("per_day_days"));
-                    Object[] n = array(rs.getArray("per_day_affected"));
-                    for (int i = 0; i < d.length; i++) {
-                        days.put(d[i] instanceof LocalDate l ? l : LocalDate.parse(String.valueOf(d[i]).substring(0, 10)),
-                                ((Number) n[i]).doubleValue());
+                    List<String> d = strings(rs, "per_day_days");
+                    List<String> n = strings(rs, "per_day_affected");
+                    for (int i = 0; i < d.size(); i++) {
+                        days.put(LocalDate.parse(d.get(i).substring(0, 10)), Double.parseDouble(n.get(i)));
                     }
                 }
                 each.accept(new Facts(rs.getString("policy_domain"), rs.getString("system"), rs.getString("rule"),
@@ -860,18 +920,7 @@ final class SourceAnalysis implements AutoCloseable {
     }
 
     private static List<String> strings(ResultSet rs, String column) throws SQLException {
-        Object[] values = array(rs.getArray(column));
-        List<String> list = new ArrayList<>(values.length);
-        for (Object v : values) {
-            if (v != null) {
-                list.add(String.valueOf(v));
-            }
-        }
-        return list;
-    }
-
-    private static Object[] array(java.sql.Array array) throws SQLException {
-        return array == null ? new Object[0] : (Object[]) array.getArray();
+        return ListColumns.strings(rs, column);
     }
 
     /** A number as an SQL literal. */

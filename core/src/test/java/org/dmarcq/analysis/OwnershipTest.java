@@ -200,7 +200,7 @@ class OwnershipTest {
             WhatIfResult result = whatIf(store, naming);
             assertThat(classes(result)).doesNotContainValue("misconfigured [Own mail]").doesNotContainValue("misconfigured [Billing]");
             assertThat(result.senders()).allSatisfy(s -> assertThat(s.names().inventory()).isNull());
-            List<Sender> senders = Senders.list(store, Scope.all(), false, Classes.defaults(), naming);
+            List<Sender> senders = Senders.list(store, Scope.all(), false, Classes.defaults(), naming, 0).rows();
             assertThat(senders).filteredOn(s -> s.sourceIp().equals("209.85.220.41")).singleElement()
                     .satisfies(s -> assertThat(s.inventoryName()).as("SPF passed for example.com").isEqualTo("Own mail"));
         }

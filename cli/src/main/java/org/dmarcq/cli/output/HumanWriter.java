@@ -42,11 +42,17 @@ public final class HumanWriter extends PrintWriter {
      * the shell), where {@code System.console()} says no: on Linux, by what file descriptor 1 is.
      */
     public static boolean stdoutIsTerminal() {
-        if (System.console() != null) {
-            return true;
-        }
+        return System.console() != null || isTerminal(1);
+    }
+
+    /** Whether standard error is a terminal (where progress may be drawn), also when standard output is not. */
+    public static boolean stderrIsTerminal() {
+        return isTerminal(2);
+    }
+
+    private static boolean isTerminal(int fd) {
         try {
-            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1")).toString();
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
         } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
             return false;

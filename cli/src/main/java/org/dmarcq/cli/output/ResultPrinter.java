@@ -25,7 +25,8 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * Prints rows: an aligned table for a terminal, or CSV or JSON streamed row by row. JSON is an
  * array of objects keyed by column name; timestamps are ISO-8601 UTC ({@code 2026-11-05T00:00:00Z});
- * lists are arrays. In CSV a list is its elements joined by spaces.
+ * lists are arrays. In CSV times are ISO 8601 UTC too, and a list is one value per line of its
+ * cell (a line break inside a value written as {@code \n}).
  */
 public final class ResultPrinter {
     static final JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactoryBuilder().characterEscapes(new TerminalSafeEscapes()).build();
@@ -58,6 +59,8 @@ public final class ResultPrinter {
     private final int tableRowLimit;
     private final int tableWidth;
     private final String moreRowsHint;
+    private final TextTable.Style style;
+    private List<String> dropOrder = List.of();
 
     /** @param tableRowLimit rows an aligned table shows at most; the rest are counted in a note */
     public ResultPrinter(PrintWriter out, int tableRowLimit) {
@@ -65,14 +68,71 @@ public final class ResultPrinter {
     }
 
     /**
+     * A printer for a command's own results: tables in {@link TextTable.Style#COMMAND} style, fitted
+     * to {@link #terminalWidth()}, every row shown (commands that can have many take a limit).
+     */
+    public static ResultPrinter forCommand(PrintWriter out) {
+        return new ResultPrinter(out, Integer.MAX_VALUE, terminalWidth(), "", TextTable.Style.COMMAND);
+    }
+
+    /** The columns a table leaves out first when it does not fit (see {@link TextTable}). */
+    public ResultPrinter dropFirst(String... columns) {
+        dropOrder = List.of(columns);
+        return this;
+    }
+
+    /**
      * @param tableWidth characters an aligned table should fit in (its widest columns are cut)
      * @param moreRowsHint how to see the rows a table leaves out, for the note
      */
     public ResultPrinter(PrintWriter out, int tableRowLimit, int tableWidth, String moreRowsHint) {
+        this(out, tableRowLimit, tableWidth, moreRowsHint, TextTable.Style.SQL);
+    }
+
+    private ResultPrinter(PrintWriter out, int tableRowLimit, int tableWidth, String moreRowsHint, TextTable.Style style) {
         this.out = out;
         this.tableRowLimit = tableRowLimit;
         this.tableWidth = tableWidth;
         this.moreRowsHint = moreRowsHint;
+        this.style = style;
+    }
+
+    private static Integer width;
+
+    /**
+     * The width human tables fit: {@code $COLUMNS} when set, else the terminal's when standard
+     * output is one ({@code stty size}), else 80.
+     */
+    public static synchronized int terminalWidth() {
+        if (width == null) {
+            width = measureWidth();
+        }
+        return width;
+    }
+
+    private static int measureWidth() {
+        String columns = System.getenv("COLUMNS");
+        if (columns != null && columns.strip().matches("[0-9]{1,4}") && Integer.parseInt(columns.strip()) >= 20) {
+            return Integer.parseInt(columns.strip());
+        }
+        if (HumanWriter.stdoutIsTerminal()) {
+            try {
+                Process p = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty"))
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                String size = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+                if (p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS) && size.matches("[0-9]+ [0-9]+")) {
+                    int w = Integer.parseInt(size.substring(size.indexOf(' ') + 1));
+                    if (w >= 20) {
+                        return w;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // no stty, or no terminal after all: the default
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return 80;
     }
 
     /** Prints every row as {@code column = value} lines, rows separated by a blank line; returns the row count. */
@@ -139,7 +199,7 @@ public final class ResultPrinter {
         private long rows;
 
         TableSink(List<String> names) {
-            table = new TextTable(names);
+            table = new TextTable(names, style);
         }
 
         @Override
@@ -151,10 +211,10 @@ public final class ResultPrinter {
 
         @Override
         public long end() {
-            table.print(out, tableWidth);
+            table.print(out, tableWidth, dropOrder);
             if (rows > tableRowLimit) {
                 out.printf("(%,d rows, %,d not shown; %s)%n", rows, rows - tableRowLimit, moreRowsHint);
-            } else {
+            } else if (style == TextTable.Style.SQL || rows == 0) {
                 out.printf("(%,d %s)%n", rows, rows == 1 ? "row" : "rows");
             }
             out.flush();
@@ -181,7 +241,7 @@ public final class ResultPrinter {
             rows++;
             record.clear();
             for (Object value : values) {
-                record.add(value == null ? "" : value instanceof Collection<?> list ? join(list) : Values.text(value));
+                record.add(value == null ? "" : value instanceof Collection<?> list ? join(list) : csvText(value));
             }
             try {
                 csv.printRecord(record);
@@ -190,12 +250,28 @@ public final class ResultPrinter {
             }
         }
 
+        /** A list: one value per line of the cell; a line break inside a value is written {@code \n} (or {@code \r}). */
         private String join(Collection<?> list) {
             List<String> texts = new ArrayList<>(list.size());
             for (Object o : list) {
-                texts.add(Values.text(o));
+                String text = o == null ? "" : csvText(o);
+                texts.add(text.replace("\r", "\\r").replace("\n", "\\n"));
             }
-            return String.join(" ", texts);
+            return String.join("\n", texts);
+        }
+
+        /** Times as in JSON, ISO 8601 in UTC; the rest as in tables. */
+        private String csvText(Object value) {
+            if (value instanceof LocalDateTime t) {
+                return isoUtc(t);
+            }
+            if (value instanceof Instant t) {
+                return DateTimeFormatter.ISO_INSTANT.format(t);
+            }
+            if (value instanceof OffsetDateTime t) {
+                return DateTimeFormatter.ISO_INSTANT.format(t.toInstant());
+            }
+            return Values.text(value);
         }
 
         @Override
@@ -308,6 +384,11 @@ public final class ResultPrinter {
         } else {
             g.writeString(value.toString());
         }
+    }
+
+    /** A share (pass rates and the like) as every format shows it: rounded to 4 decimals; null stays null. */
+    public static Double rate(Double share) {
+        return share == null ? null : Math.round(share * 10000) / 10000.0;
     }
 
     /** ISO-8601 UTC, seconds precision when there is no fraction: {@code 2026-11-05T00:00:00Z}. */
