@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.dmarcq.analysis.Page;
 import org.dmarcq.analysis.SenderClass;
 import org.dmarcq.cli.output.Format;
+import org.dmarcq.cli.output.Lines;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,6 +47,10 @@ final class LimitOption {
         }
         String line = String.format(Locale.ROOT, "%,d of %,d %s shown; not shown: %s. --limit 0 shows all.",
                 page.rows().size(), page.total(), what, String.join(", ", classes));
-        (format == Format.TABLE ? out : err).println(format == Format.TABLE ? line : "note: " + line);
+        if (format == Format.TABLE) {
+            Lines.println(out, line);
+        } else {
+            err.println("note: " + line);
+        }
     }
 }
