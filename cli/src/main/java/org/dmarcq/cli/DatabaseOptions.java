@@ -16,7 +16,7 @@ final class DatabaseOptions {
     static final String DEFAULT = "dmarcq.duckdb";
 
     @Option(names = "--db", paramLabel = "FILE",
-            description = "The database file (default: $" + ENVIRONMENT + ", else ./" + DEFAULT + ").")
+            description = "The database file (default: $" + ENVIRONMENT + " when set, else " + DEFAULT + " in the current folder).")
     Path db;
 
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",

@@ -26,7 +26,8 @@ final class DnsOptions {
     @Option(names = "--offline", description = "Look nothing up: use only the reverse DNS already in the database and the service map.")
     boolean offline;
 
-    @Option(names = "--dns", paramLabel = "SERVER[:PORT]", description = "The DNS server for reverse lookups (default: the system's).")
+    @Option(names = "--dns", paramLabel = "SERVER",
+            description = "The DNS server for reverse lookups: an IP address, with :PORT if not 53 (default: the system's).")
     String server;
 
     /**

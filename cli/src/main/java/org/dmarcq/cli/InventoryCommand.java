@@ -27,8 +27,8 @@ final class InventoryCommand implements Runnable {
             description = {"Draft inventory entries for the sending systems seen passing DMARC that the inventory does not"
                     + " know yet, to review, complete (owner, purpose) and keep."},
             mixinStandardHelpOptions = true,
-            footer = {"", "Examples:", "  dmarcq inventory suggest > dmarcq-inventory.yaml   the first draft; then edit it",
-                    "  dmarcq inventory suggest > new.yaml                later: only what is new, to review and add"})
+            footer = {"", "Examples:", "  # the first draft; then edit it:", "  dmarcq inventory suggest > dmarcq-inventory.yaml",
+                    "  # later: only what is new, to review and add:", "  dmarcq inventory suggest > new.yaml"})
     static final class Suggest implements Callable<Integer> {
         @Mixin NamingOptions namingOptions;
         @Spec CommandSpec spec;

@@ -14,6 +14,7 @@ import org.dmarcq.analysis.AffectedSystem;
 import org.dmarcq.analysis.Naming;
 import org.dmarcq.analysis.Readiness;
 import org.dmarcq.analysis.ReadinessCheck;
+import org.dmarcq.analysis.Wording;
 import org.dmarcq.cli.output.Lines;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
@@ -106,9 +107,12 @@ final class ReadinessCommand implements Callable<Integer> {
         Lines.printf(out, "%s (now p=%s)%n", r.policyDomain(), r.currentPolicy() == null ? "?" : r.currentPolicy());
         Lines.printf(out, "  quarantine: %s%n", r.quarantine().verdict());
         Lines.printf(out, "  reject:     %s%n", r.reject().verdict());
-        Lines.printf(out, "  evidence:   %d days of reports from %d %s (%s); %,d messages, %,d of them likely spoofing%n",
-                r.days(), r.reporters().size(), r.reporters().size() == 1 ? "receiver" : "receivers", String.join(", ", r.reporters()),
-                r.messages(), r.spoofedMessages());
+        List<String> receivers = r.reporters();
+        String named = receivers.size() <= 4 ? String.join(", ", receivers)
+                : String.join(", ", receivers.subList(0, 3)) + " and " + (receivers.size() - 3) + " more";
+        Lines.printf(out, "  evidence:   %s of reports from %s (%s); %s, %,d of them likely spoofing%n",
+                Wording.count(r.days(), "day"), Wording.count(receivers.size(), "receiver"), named,
+                Wording.count(r.messages(), "message"), r.spoofedMessages());
         for (String why : r.quarantine().because()) {
             Lines.println(out, "              " + why);
         }
@@ -124,30 +128,31 @@ final class ReadinessCommand implements Callable<Integer> {
         if (!r.systemsToFix().isEmpty()) {
             Lines.println(out, "  senders to fix before quarantine:");
             for (Readiness.SystemToFix system : r.systemsToFix()) {
-                Lines.printf(out, "    %s%s%s  %,d failing messages  %s: %s%n", system.name(),
+                Lines.printf(out, "    %s%s%s  %s  %s: %s%n", system.name(),
                         system.inventory() == null || system.inventory().equals(system.name()) ? ""
                                 : " [inventory: " + system.inventory() + "]",
-                        ips(system.system()), system.failingMessages(), String.join(", ", system.reasons()), system.fix());
+                        ips(system.system()), Wording.count(system.failingMessages(), "failing message"),
+                        String.join(", ", system.reasons()), system.fix());
             }
         }
         if (!r.systemsToVerify().isEmpty()) {
             Lines.printf(out, "  systems to verify (nothing ties them to you; %.1f%% of your mail fails from them):%n",
                     100 * r.unverifiedShare());
             for (AffectedSystem s : r.systemsToVerify()) {
-                Lines.printf(out, "    %s%s  %,d failing messages on %d %s  %s: is it yours? then add it to the"
-                        + " inventory; if not, mark it ours: false%n", s.name(), ips(s), s.failingMessages(), s.sendingDays(),
-                        s.sendingDays() == 1 ? "day" : "days", s.reason());
+                Lines.printf(out, "    %s%s  %s on %s  %s: is it yours? then add it to the"
+                        + " inventory; if not, mark it ours: false%n", s.name(), ips(s), Wording.count(s.failingMessages(),
+                        "failing message"), Wording.count(s.sendingDays(), "day"), s.reason());
             }
         }
         if (r.forwardedMessages() > 0) {
-            Lines.printf(out, "  forwarded: %,d messages through forwarders and mailing lists; quarantine does not need them"
+            Lines.printf(out, "  forwarded: %s through forwarders and mailing lists; quarantine does not need them"
                     + " fixed (receivers' local policy and ARC absorb much of it), reject would bounce what they do not%n",
-                    r.forwardedMessages());
+                    Wording.count(r.forwardedMessages(), "message"));
         }
         if (!r.receiverFailures().isEmpty()) {
             Lines.println(out, "  failing only at receivers (what they report aligns; nothing to fix at the source):");
             for (AffectedSystem s : r.receiverFailures()) {
-                Lines.printf(out, "    %s%s  %,d failing messages%n", s.name(), ips(s), s.failingMessages());
+                Lines.printf(out, "    %s%s  %s%n", s.name(), ips(s), Wording.count(s.failingMessages(), "failing message"));
             }
         }
         Lines.println(out, "  next step:  " + r.nextStep());

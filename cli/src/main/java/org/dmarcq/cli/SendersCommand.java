@@ -33,10 +33,12 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"",
                 "Examples:",
                 "  dmarcq senders --domain example.com --failing",
-                "  dmarcq senders --by system          one row per sending system, with its addresses",
+                "  # one row per sending system, with its addresses:",
+                "  dmarcq senders --by system",
                 "  dmarcq senders --since 2026-11-01 --until 2026-11-07",
                 "  dmarcq senders --format json > senders.json",
-                "  dmarcq senders --offline             no DNS lookups: names from earlier runs only"})
+                "  # no DNS lookups: names from earlier runs only:",
+                "  dmarcq senders --offline"})
 final class SendersCommand implements Callable<Integer> {
     @Mixin NamingOptions namingOptions;
     @Mixin ScopeOptions scope;

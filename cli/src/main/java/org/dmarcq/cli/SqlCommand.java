@@ -29,9 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         footer = {"",
                 "Examples:",
-                "  dmarcq sql \"SELECT org_name, count(*) AS reports FROM reports GROUP BY ALL ORDER BY 2 DESC\"",
+                "  dmarcq sql \"SELECT org_name, count(*) FROM reports GROUP BY 1 ORDER BY 2\"",
                 "  dmarcq sql --format csv \"SELECT * FROM records\" > records.csv",
-                "  dmarcq sql --format json \"SELECT source_ip, sum(count) AS messages FROM records GROUP BY ALL\""})
+                "  dmarcq sql --format json \"SELECT * FROM reports LIMIT 5\""})
 final class SqlCommand implements Callable<Integer> {
     /** Rows an aligned table shows; CSV and JSON print every row. */
     static final int TABLE_ROWS = 10_000;

@@ -218,7 +218,8 @@ final class TlsCommand implements Callable<Integer> {
                     "",
                     "Examples:",
                     "  dmarcq tls whatif --mode enforce",
-                    "  dmarcq tls whatif --mode enforce --domain example.com --policy new-mta-sts.txt --format json"})
+                    "  # against the policy you mean to publish:",
+                    "  dmarcq tls whatif --mode enforce --policy mta-sts.txt --format json"})
     static final class WhatIf implements Callable<Integer> {
         enum Mode { ENFORCE }
 

@@ -33,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "",
                 "Examples:",
                 "  dmarcq unknown --domain example.com",
-                "  dmarcq unknown --new-since 2026-11-01 --fail-if-any      new senders since a date, for cron"})
+                "  # new senders since a date, for cron:",
+                "  dmarcq unknown --new-since 2026-11-01 --fail-if-any"})
 final class UnknownCommand implements Callable<Integer> {
     @Mixin NamingOptions namingOptions;
     @Mixin ScopeOptions scope;

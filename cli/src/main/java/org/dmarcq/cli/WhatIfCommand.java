@@ -16,6 +16,7 @@ import org.dmarcq.analysis.Proposal;
 import org.dmarcq.analysis.SenderClass;
 import org.dmarcq.analysis.WhatIf;
 import org.dmarcq.analysis.WhatIfResult;
+import org.dmarcq.analysis.Wording;
 import org.dmarcq.cli.output.Lines;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
@@ -130,8 +131,8 @@ final class WhatIfCommand implements Callable<Integer> {
     }
 
     private static void table(WhatIfResult r, PrintWriter out) {
-        Lines.printf(out, "Under %s, of %,d messages in %d days of reports (%,d fail DMARC):%n", describe(r.proposal()),
-                r.messages(), r.days(), r.failingMessages());
+        Lines.printf(out, "Under %s, of %s in %s of reports (%,d fail DMARC):%n", describe(r.proposal()),
+                Wording.count(r.messages(), "message"), Wording.count(r.days(), "day"), r.failingMessages());
         if (r.rejected() > 0) {
             Lines.printf(out, "  %,12.0f would be rejected%n", r.rejected());
         }

@@ -127,6 +127,24 @@ class HumanOutputTest extends CommandTest {
         assertThat(out.toString()).contains("x".repeat(300)).doesNotContain("…");
     }
 
+    @Test
+    void helpTextsKeepCommandsAndPathsWholeAtEightyColumns() {
+        for (String command : List.of("ingest", "senders", "domains", "whatif", "readiness", "unknown", "inventory suggest", "tls",
+                "tls whatif", "sql", "shell")) {
+            List<String> args = new ArrayList<>(List.of(command.split(" ")));
+            args.add("--help");
+            assertThat(run(args.toArray(String[]::new))).isZero();
+            List<String> lines = out.toString().lines().toList();
+            assertThat(lines).as(command).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("  dmarcq ")) {
+                    assertThat(lines.get(i + 1)).as(command + ": an example broken over two lines").matches("(  .*)?");
+                }
+            }
+            assertThat(out.toString()).as(command).doesNotContainPattern("\\[[^\\s\\]]*\\n").doesNotContain(" .\n");
+        }
+    }
+
     /** Runs dmarcq in a child JVM with {@code COLUMNS} set, as a terminal of that width would; returns its standard output. */
     private static String child(int columns, String... args) throws Exception {
         List<String> command = new ArrayList<>();

@@ -88,7 +88,7 @@ public final class ReadinessCheck {
 
         List<String> data = new ArrayList<>();
         if (days < t.minDays()) {
-            data.add(String.format(Locale.ROOT, "only %d days of reports; %d needed", days, t.minDays()));
+            data.add("only " + Wording.count(days, "day") + " of reports; " + t.minDays() + " needed");
         }
         if (reporters.size() < t.minReporters()) {
             data.add(String.format(Locale.ROOT, "reports from %d %s; %d needed", reporters.size(),

@@ -295,8 +295,7 @@ public final class TlsWhatIf {
                     verdict = "not safe";
                 } else {
                     verdict = "safe";
-                    because.add(String.format(Locale.ROOT, "%d days of reports from %d %s", days, reporters.size(),
-                            reporters.size() == 1 ? "reporter" : "reporters"));
+                    because.add(Wording.count(days, "day") + " of reports from " + Wording.count(reporters.size(), "reporter"));
                 }
             }
             return new TlsEnforcement(name, days, reporters, testingSessions, failedInTesting, wouldFail, List.copyOf(list),

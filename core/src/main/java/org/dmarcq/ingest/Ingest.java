@@ -115,7 +115,8 @@ public final class Ingest {
             reading.forEach(ParsedFile::cancel);
             pool.shutdownNow();
         }
-        return totals.summary(inputs.size());
+        // a path that does not exist, or cannot be read, is an error, not a file read
+        return totals.summary((int) inputs.stream().filter(i -> i.problem() == null).count());
     }
 
     private ReportLoader loader() {

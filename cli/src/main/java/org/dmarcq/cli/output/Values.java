@@ -84,10 +84,27 @@ final class Values {
         if (value instanceof java.util.UUID || value instanceof java.time.LocalTime) {
             return value.toString();
         }
+        if (value instanceof java.sql.Blob b) {
+            return blob(b.getBytes(1, (int) Math.min(b.length(), Integer.MAX_VALUE)));
+        }
         if (value instanceof byte[] bytes) {
-            return java.util.HexFormat.of().formatHex(bytes);
+            return blob(bytes);
         }
         return value;
+    }
+
+    /** Bytes as DuckDB writes a BLOB: printable ASCII as it is, every other byte (and the backslash) as {@code \xHH}. */
+    private static String blob(byte[] bytes) {
+        StringBuilder sb = new StringBuilder(bytes.length);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '\\') {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02X", c));
+            }
+        }
+        return sb.toString();
     }
 
     private static String[] structNames(Struct s, int n) {
