@@ -71,8 +71,26 @@ final class IngestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = HumanWriter.stderrIsTerminal() && format == SummaryFormat.TEXT;
         IngestSummary summary;
+        long[] kept = {0, 0};
+        // Ctrl-C or SIGTERM: what was committed stays; say how much, and that a re-run goes on from there
+        Thread interrupted = new Thread(() -> {
+            err.println();
+            err.printf(java.util.Locale.ROOT, "dmarcq: interrupted: %s stored before it %s kept; run the same ingest"
+                    + " again to store the rest (what is stored is skipped as a duplicate)%n",
+                    org.dmarcq.analysis.Wording.count(kept[0], "report") + (kept[1] == 0 ? ""
+                            : " and " + org.dmarcq.analysis.Wording.count(kept[1], "TLS report")),
+                    kept[0] + kept[1] == 1 ? "is" : "are");
+            err.flush();
+        }, "dmarcq-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try (Progress progress = terminal ? new Progress() : null) {
             IngestListener listener = new IngestListener() {
+                @Override
+                public void committed(long reports, long tlsReports) {
+                    kept[0] = reports;
+                    kept[1] = tlsReports;
+                }
+
                 @Override
                 public void started(int files) {
                     if (progress != null) {
@@ -100,6 +118,12 @@ final class IngestCommand implements Callable<Integer> {
                 for (FileOutcome outcome : progress.outcomes()) {
                     report(outcome, err);
                 }
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs: it says what was kept
             }
         }
         if (format == SummaryFormat.JSON) {

@@ -84,7 +84,9 @@ class HostileInputTest extends CommandTest {
         goodReports++;
         good("overflowing-counts.xml", report("overflow", 2, "Hostile Test", Long.MAX_VALUE, DAY, DAY + 86_399, ""));
         bad("absurd-period.xml", report("absurd", 2, "Hostile Test", 2, 0, 99_999_999_999L, ""),
-                "refused: <date_range>: the period 1970-01-01 to 5138-11-16 is not a plausible report period");
+                "refused: <date_range>: the period 1970-01-01 to 5138-11-16 lasts 1157407 days, more than the 62 a report may cover");
+        // a broken clock that is not absurd: stored, with a warning (and no days: ReportDaysTest)
+        good("year-1999.xml", report("year-1999", 2, "Hostile Test", 2, 946_598_400L, 946_598_400L + 86_399, ""));
         bad("escapes.zip", zip(false, "evil\u001b]0;pwned\u0007\u009b2J.xml", "<feedback><report_metadata>"),
                 "not well-formed XML");
         // a member name that would start a forged error line of its own

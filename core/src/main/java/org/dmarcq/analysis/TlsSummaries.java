@@ -36,7 +36,8 @@ public final class TlsSummaries {
             });
             query(store, """
                     SELECT policy_domain, coalesce(policy_type, '?'), begin_time::DATE, sum(successful_sessions), sum(failed_sessions)
-                    FROM tls_sessions WHERE %s GROUP BY ALL ORDER BY 3""", scope, rs -> builders.get(key(rs.getString(1), rs.getString(2)))
+                    FROM tls_sessions WHERE plausible_day(begin_time::DATE) AND %s GROUP BY ALL ORDER BY 3""", scope,
+                    rs -> builders.get(key(rs.getString(1), rs.getString(2)))
                     .days.add(new TlsSummary.Day(rs.getObject(3, LocalDate.class), rs.getLong(4), rs.getLong(5))));
             query(store, """
                     SELECT policy_domain, coalesce(policy_type, '?'), reporter, count(DISTINCT tls_report_key),

@@ -40,11 +40,12 @@ public final class TlsWhatIf {
         try {
             Map<String, Domain> domains = new LinkedHashMap<>();
             TlsSummaries.query(store, """
-                    SELECT policy_domain, count(DISTINCT begin_time::DATE), list(DISTINCT reporter ORDER BY reporter),
+                    SELECT policy_domain, count(DISTINCT begin_time::DATE) FILTER (WHERE plausible_day(begin_time::DATE)),
+                           list(DISTINCT reporter ORDER BY reporter),
                            coalesce(sum(successful_sessions + failed_sessions) FILTER (WHERE coalesce(sts_mode, 'testing') = 'testing'), 0),
                            coalesce(sum(failed_sessions) FILTER (WHERE coalesce(sts_mode, 'testing') = 'testing'), 0),
                            list(DISTINCT sts_mode ORDER BY sts_mode) FILTER (WHERE sts_mode IS NOT NULL),
-                           flatten(list(mx_hosts)), max(begin_time::DATE),
+                           flatten(list(mx_hosts)), max(begin_time::DATE) FILTER (WHERE plausible_day(begin_time::DATE)),
                            coalesce(sum(successful_sessions) FILTER (WHERE coalesce(sts_mode, 'testing') = 'testing'), 0)
                     FROM tls_sessions WHERE policy_type = 'sts' AND policy_domain IS NOT NULL AND %s
                     GROUP BY policy_domain ORDER BY policy_domain""", scope, rs -> {

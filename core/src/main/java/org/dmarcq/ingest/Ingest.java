@@ -147,11 +147,18 @@ public final class Ingest {
             totals.add(outcome);
             if (System.nanoTime() - lastCommit >= options.commitInterval().toNanos()) {
                 loader.commit();
+                committed(loader, totals);
                 lastCommit = System.nanoTime();
             }
             listener.fileDone(outcome);
         }
         loader.commit();
+        committed(loader, totals);
+    }
+
+    private void committed(ReportLoader loader, Totals totals) {
+        ReportLoader.LateDuplicates late = loader.lateDuplicates();
+        listener.committed(totals.reports - late.reports(), totals.tlsReports - late.tlsReports());
     }
 
     private static void commitQuietly(ReportLoader loader) {

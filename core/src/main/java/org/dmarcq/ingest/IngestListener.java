@@ -9,4 +9,10 @@ public interface IngestListener {
 
     /** One file is done. */
     default void fileDone(FileOutcome outcome) {}
+
+    /**
+     * A commit made what was read so far durable: {@code reports} DMARC and {@code tlsReports} TLS
+     * reports are stored by this ingest in all, and stay whatever happens next.
+     */
+    default void committed(long reports, long tlsReports) {}
 }

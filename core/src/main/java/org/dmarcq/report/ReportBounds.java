@@ -37,18 +37,24 @@ public final class ReportBounds {
         return null;
     }
 
+    /** What is stored of a report whose period lies outside {@link #periodOutside}: the kind of its warning. */
+    public static final String OUTSIDE_WARNING = "report period outside 2000 to the end of next year: stored, left out of"
+            + " per-day counts and charts";
+
     /**
-     * Why a reporting period is not believable, or null when it is: it starts before 2000, ends
-     * after next year (by the UTC clock), or lasts longer than {@link #MAX_PERIOD_DAYS}.
+     * The period in words ({@code 1999-12-31 to 2000-01-01}) when it starts before 2000 or ends after
+     * next year (by the UTC clock), else null. Such a report is stored with a warning, and the
+     * {@code report_days} view ({@code plausible_day}) leaves its days out.
      */
-    public static String periodProblem(Instant begin, Instant end) {
+    public static String periodOutside(Instant begin, Instant end) {
         Instant earliest = EARLIEST.atStartOfDay(ZoneOffset.UTC).toInstant();
         int nextYear = LocalDate.now(ZoneOffset.UTC).getYear() + 1;
         Instant latest = LocalDate.of(nextYear + 1, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        if (begin.isBefore(earliest) || end.isAfter(latest)) {
-            return "the period " + day(begin) + " to " + day(end) + " is not a plausible report period (expected between "
-                    + EARLIEST.getYear() + " and the end of next year)";
-        }
+        return begin.isBefore(earliest) || end.isAfter(latest) ? day(begin) + " to " + day(end) : null;
+    }
+
+    /** Why a reporting period is not believable, or null when it is: it lasts longer than {@link #MAX_PERIOD_DAYS}. */
+    public static String periodProblem(Instant begin, Instant end) {
         long days = ChronoUnit.SECONDS.between(begin, end) / 86_400;
         if (days > MAX_PERIOD_DAYS) {
             return "the period " + day(begin) + " to " + day(end) + " lasts " + days + " days, more than the "

@@ -495,6 +495,10 @@ public final class ReportReader implements Closeable {
         if (implausible != null) {
             throw new ReportFormatException(at, "refused: <date_range>: " + implausible);
         }
+        String outside = ReportBounds.periodOutside(range.begin(), range.end());
+        if (outside != null) {
+            warnings.add(at, ReportBounds.OUTSIDE_WARNING, outside);
+        }
         if (policy.domain == null) {
             if (policyDomain == null) {
                 throw new ReportFormatException(at, NO_POLICY_DOMAIN);

@@ -113,6 +113,10 @@ public final class TlsReportReader {
         if (implausible != null) {
             throw new ReportFormatException(where, "refused: date-range: " + implausible);
         }
+        String outside = ReportBounds.periodOutside(begin, end);
+        if (outside != null) {
+            warn(ReportBounds.OUTSIDE_WARNING, outside);
+        }
         List<TlsReport.Policy> policies = new ArrayList<>();
         JsonNode list = root.get("policies");
         if (list == null || list.isNull()) {

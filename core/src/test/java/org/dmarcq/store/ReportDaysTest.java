@@ -24,7 +24,9 @@ class ReportDaysTest {
                     (1, 'inclusive', 'a', '2025-11-05 00:00:00', '2025-11-05 23:59:59', 'example.com', 'rfc7489', 0, 0, 0, 'f', now()::TIMESTAMP, 1),
                     (2, 'exclusive', 'b', '2025-11-05 00:00:00', '2025-11-06 00:00:00', 'example.com', 'rfc7489', 0, 0, 0, 'f', now()::TIMESTAMP, 2),
                     (3, 'two days from noon', 'c', '2025-11-05 12:00:00', '2025-11-07 12:00:00', 'example.com', 'rfc7489', 0, 0, 0, 'f', now()::TIMESTAMP, 3),
-                    (4, 'an instant', 'd', '2025-11-05 08:00:00', '2025-11-05 08:00:00', 'example.com', 'rfc7489', 0, 0, 0, 'f', now()::TIMESTAMP, 4)
+                    (4, 'an instant', 'd', '2025-11-05 08:00:00', '2025-11-05 08:00:00', 'example.com', 'rfc7489', 0, 0, 0, 'f', now()::TIMESTAMP, 4),
+                    (5, 'before 2000', 'e', '1999-12-31 00:00:00', '1999-12-31 23:59:59', 'example.com', 'rfc7489', 0, 0, 0, 'f', now()::TIMESTAMP, 5),
+                    (6, 'a broken clock', 'f', '2999-01-01 00:00:00', '2999-01-01 23:59:59', 'example.com', 'rfc7489', 0, 0, 0, 'f', now()::TIMESTAMP, 6)
                     """);
             List<String> rows = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT report_key, day, round(share, 4) FROM report_days ORDER BY 1, 2")) {
@@ -32,7 +34,7 @@ class ReportDaysTest {
                     rows.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getDouble(3));
                 }
             }
-            assertThat(rows).containsExactly(
+            assertThat(rows).as("periods outside 2000 to next year have no days").containsExactly(
                     "1 2025-11-05 1.0",
                     "2 2025-11-05 1.0",
                     "3 2025-11-05 0.25",

@@ -61,6 +61,7 @@ public final class ResultPrinter {
     private final String moreRowsHint;
     private final TextTable.Style style;
     private List<String> dropOrder = List.of();
+    private boolean linesWhenWide;
 
     /** @param tableRowLimit rows an aligned table shows at most; the rest are counted in a note */
     public ResultPrinter(PrintWriter out, int tableRowLimit) {
@@ -73,6 +74,15 @@ public final class ResultPrinter {
      */
     public static ResultPrinter forCommand(PrintWriter out) {
         return new ResultPrinter(out, Integer.MAX_VALUE, terminalWidth(), "", TextTable.Style.COMMAND);
+    }
+
+    /**
+     * A table that would not fit its width even with every value whole is printed as
+     * {@code column = value} lines instead (the interactive shell).
+     */
+    public ResultPrinter linesWhenWide() {
+        linesWhenWide = true;
+        return this;
     }
 
     /** The columns a table leaves out first when it does not fit (see {@link TextTable}). */
@@ -211,7 +221,11 @@ public final class ResultPrinter {
 
         @Override
         public long end() {
-            table.print(out, tableWidth, dropOrder);
+            if (linesWhenWide && tableWidth != Integer.MAX_VALUE && table.wider(tableWidth)) {
+                table.printLines(out);
+            } else {
+                table.print(out, tableWidth, dropOrder);
+            }
             if (rows > tableRowLimit) {
                 out.printf("(%,d rows, %,d not shown; %s)%n", rows, rows - tableRowLimit, moreRowsHint);
             } else if (style == TextTable.Style.SQL || rows == 0) {

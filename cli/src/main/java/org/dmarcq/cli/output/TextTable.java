@@ -91,6 +91,34 @@ public final class TextTable {
         print(out, Integer.MAX_VALUE, List.of());
     }
 
+    /** Whether the table, every value whole (up to {@link #MAX_CELL}), is wider than {@code width}. */
+    boolean wider(int width) {
+        long total = -2;
+        for (int i = 0; i < names.size(); i++) {
+            int w = names.get(i).length();
+            for (String[] row : rows) {
+                w = Math.max(w, Math.min(MAX_CELL, row[i] == null ? 1 : row[i].length()));
+            }
+            total += w + 2;
+        }
+        return total > width;
+    }
+
+    /** The rows as {@code column = value} lines, a blank line between rows: for a result too wide for the screen. */
+    void printLines(PrintWriter out) {
+        int width = names.stream().mapToInt(String::length).max().orElse(0);
+        for (int r = 0; r < rows.size(); r++) {
+            if (r > 0) {
+                out.println();
+            }
+            for (int i = 0; i < names.size(); i++) {
+                String value = rows.get(r)[i];
+                out.println(" ".repeat(width - names.get(i).length()) + names.get(i) + " = " + (value == null ? "-" : value));
+            }
+        }
+        out.flush();
+    }
+
     public void print(PrintWriter out, int maxWidth) {
         print(out, maxWidth, List.of());
     }

@@ -240,6 +240,9 @@ public final class Shell {
         boolean toTerminal = out == console;
         ResultPrinter printer = new ResultPrinter(out, toTerminal && maxRows > 0 ? maxRows : Integer.MAX_VALUE,
                 toTerminal && width > 0 ? width : Integer.MAX_VALUE, ".maxrows N, LIMIT or .output FILE to see them");
+        if (toTerminal) {
+            printer.linesWhenWide();
+        }
         switch (mode) {
             case TABLE -> printer.print(rs, Format.TABLE);
             case CSV -> printer.print(rs, Format.CSV);
