@@ -822,25 +822,30 @@ final class SourceAnalysis implements AutoCloseable {
                     "list(s.source_ip ORDER BY s.messages DESC, s.source_ip)", "count(DISTINCT s.source_ip)"), LIST_COLUMNS,
             listsJoin(false).replace("%", "%%"));
 
-    private static final String SOURCES = """
-            WITH members AS (
-                SELECT s.*, s.policy_domain || chr(0) || s.source_ip || chr(0) || s.entry AS key FROM q_sources s WHERE %%1$s
-            ), g AS (
-                SELECT s.key, %1$s FROM members s GROUP BY s.key
-            )
-            SELECT g.* %2$s, pd.per_day_days, pd.per_day_affected FROM g %3$s
-            LEFT JOIN (SELECT m.key, list(d.day ORDER BY d.day) AS per_day_days, list(d.affected ORDER BY d.day) AS per_day_affected
-                       FROM members m JOIN q_source_days d USING (policy_domain, source_ip, entry) GROUP BY m.key) pd
-              ON pd.key = g.key
-            ORDER BY g.quarantined + g.rejected DESC, g.failing DESC, g.messages DESC, g.policy_domain, g.source_ip
-            """.formatted(FACT_COLUMNS.formatted("first(s.policy_domain)", "first(s.system)", "first(s.rule)",
-            "first(s.source_ip)", "list(s.source_ip)", "1"), LIST_COLUMNS, listsJoin(true));
+    /** One row per source: with the UTC days of its affected mail (for the charts of what-if answers), or without them. */
+    private static String sources(boolean perDay) {
+        String days = !perDay ? "" : """
+                LEFT JOIN (SELECT m.key, list(d.day ORDER BY d.day) AS per_day_days, list(d.affected ORDER BY d.day) AS per_day_affected
+                           FROM members m JOIN q_source_days d USING (policy_domain, source_ip, entry) GROUP BY m.key) pd
+                  ON pd.key = g.key
+                """;
+        return """
+                WITH members AS (
+                    SELECT s.*, s.policy_domain || chr(0) || s.source_ip || chr(0) || s.entry AS key FROM q_sources s WHERE %%1$s
+                ), g AS (
+                    SELECT s.key, %1$s FROM members s GROUP BY s.key
+                )
+                SELECT g.* %2$s%3$s FROM g %4$s%5$s
+                ORDER BY g.quarantined + g.rejected DESC, g.failing DESC, g.messages DESC, g.policy_domain, g.source_ip
+                """.formatted(FACT_COLUMNS.formatted("first(s.policy_domain)", "first(s.system)", "first(s.rule)",
+                "first(s.source_ip)", "list(s.source_ip)", "1"), LIST_COLUMNS, perDay ? ", pd.per_day_days, pd.per_day_affected" : "",
+                listsJoin(true), days);
+    }
+
+    private static final String SOURCES = sources(true);
 
     /** {@link #SOURCES} without the days: for evidence, which does not chart them. */
-    private static final String SOURCE_FACTS = SOURCES.substring(0, SOURCES.indexOf(", pd.per_day_days"))
-            + SOURCES.substring(SOURCES.indexOf(" FROM g "), SOURCES.indexOf("LEFT JOIN (SELECT m.key, list(d.day"))
-            + SOURCES.substring(SOURCES.indexOf("ORDER BY g.quarantined"));
-
+    private static final String SOURCE_FACTS = sources(false);
 
     /** What a source, or a system of sources, shows: the numbers and names its class, evidence and fix come from. */
     record Facts(String policyDomain, String system, String rule, String sourceIp, List<String> ips, int addresses,
