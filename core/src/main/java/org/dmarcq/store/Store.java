@@ -344,20 +344,58 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Memory DuckDB may use for a reader's queries before it spills to {@link #SPILL}:
+     * {@code $DMARCQ_MEMORY} (DuckDB's units, e.g. {@code 1GB}) when set.
+     */
+    static final String READER_MEMORY = System.getenv().getOrDefault("DMARCQ_MEMORY", "150MB");
+
+    /**
+     * Where a reader's queries spill what does not fit {@link #READER_MEMORY}: a folder of this
+     * process's own (DuckDB clears a temporary folder it starts with), removed when empty.
+     */
+    static final Path SPILL = Path.of(System.getProperty("java.io.tmpdir"), "dmarcq-spill-" + ProcessHandle.current().pid());
+
+    /**
+     * A connection to the file. A reader's is an in-memory database with the file attached read-only
+     * under the name DuckDB would give it: there the temporary tables of a question can spill to
+     * disk, so that its memory stays bounded (a file opened read-only cannot spill them).
+     */
     private static DuckDBConnection connect(Path file, boolean readOnly, Wait wait) {
         Properties properties = new Properties();
-        if (readOnly) {
-            properties.setProperty("duckdb.read_only", "true");
-        }
         // Extensions must never be fetched: only those built in (parquet, json, icu) exist offline.
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
         try {
-            return Locks.retry(file, wait,
-                    () -> (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties));
+            if (!readOnly) {
+                return Locks.retry(file, wait,
+                        () -> (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties));
+            }
+            properties.setProperty("memory_limit", READER_MEMORY);
+            properties.setProperty("temp_directory", SPILL.toString());
+            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+            try (Statement s = connection.createStatement()) {
+                String name = catalogName(file);
+                Locks.retry(file, wait, () -> s.execute("ATTACH '" + file.toAbsolutePath().toString().replace("'", "''") + "' AS \""
+                        + name.replace("\"", "\"\"") + "\" (READ_ONLY)"));
+                s.execute("USE \"" + name.replace("\"", "\"\"") + "\"");
+                return connection;
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new StoreException(file + ": cannot open the database: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /** The catalog name DuckDB gives a file it opens: its name without the extension (another when that is taken). */
+    private static String catalogName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return stem.isEmpty() || List.of("memory", "temp", "system", "main").contains(stem.toLowerCase(java.util.Locale.ROOT))
+                ? "dmarcq" : stem;
     }
 
     static String firstLine(String message) {
@@ -372,6 +410,13 @@ public final class Store implements AutoCloseable {
     public void close() {
         try {
             connection.close();
+            if (readOnly) {
+                try {
+                    Files.deleteIfExists(SPILL);
+                } catch (IOException | SecurityException notEmptyOrNotOurs) {
+                    // another reader of this process is still open, or DuckDB left a file: it goes with the next close
+                }
+            }
         } catch (SQLException e) {
             throw new StoreException(file + ": cannot close the database: " + e.getMessage(), e);
         }
