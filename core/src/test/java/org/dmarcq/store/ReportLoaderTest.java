@@ -81,7 +81,8 @@ class ReportLoaderTest {
             // Back to what schema version 1 had.
             for (String drop : List.of("ALTER TABLE warnings DROP COLUMN detail", "ALTER TABLE warnings DROP COLUMN count",
                     "INSERT INTO warnings VALUES (1, 'old.xml', 'SPF result \"hardfail\" read as \"fail\" (3 times)')",
-                    "DELETE FROM schema_version WHERE version = 7", "DROP MACRO plausible_day", "DROP TABLE record_verdicts", "DROP MACRO TABLE evaluate_records",
+                    "DELETE FROM schema_version WHERE version = 7", "DROP VIEW report_days", "ALTER VIEW report_days_all RENAME TO report_days",
+                    "DROP MACRO plausible_day", "DROP TABLE record_verdicts", "DROP MACRO TABLE evaluate_records",
                     "DELETE FROM schema_version WHERE version = 6", "DROP MACRO domain_under", "DROP MACRO ip_key", "DROP MACRO ip6_tail", "DROP MACRO ip6_head",
                     "DELETE FROM schema_version WHERE version = 5", "DROP VIEW tls_failure_details", "DROP VIEW tls_sessions", "DROP TABLE tls_warnings", "DROP TABLE tls_failures", "DROP TABLE tls_policies",
                     "DROP TABLE tls_reports", "DELETE FROM schema_version WHERE version = 4",

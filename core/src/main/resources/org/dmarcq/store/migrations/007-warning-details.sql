@@ -16,26 +16,8 @@ UPDATE tls_warnings SET count = 1;
 -- reader says so) and left out of every per-day count: report_days gives them no days.
 CREATE MACRO plausible_day(d) AS d >= DATE '2000-01-01' AND d < make_date(year(current_date) + 2, 1, 1);
 
-CREATE OR REPLACE VIEW report_days AS
-WITH periods AS (
-    -- An end written inclusively (whole days less a second, as Google does) ends a second later.
-    SELECT report_key, begin_time,
-           CASE WHEN (epoch(end_time) - epoch(begin_time) + 1) % 86400 = 0 THEN end_time + INTERVAL 1 SECOND
-                ELSE end_time END AS end_time
-    FROM reports
-    WHERE plausible_day(begin_time::DATE) AND plausible_day(end_time::DATE)
-), spans AS (
-    SELECT report_key, begin_time, end_time, epoch(end_time) - epoch(begin_time) AS seconds
-    FROM periods
-), days AS (
-    SELECT report_key, begin_time, end_time, seconds,
-           unnest(generate_series(date_trunc('day', begin_time), date_trunc('day', end_time), INTERVAL 1 DAY)) AS day
-    FROM spans
-)
-SELECT report_key,
-       day::DATE AS day,
-       CASE WHEN seconds = 0 THEN 1.0
-            ELSE (epoch(least(end_time, day + INTERVAL 1 DAY)) - epoch(greatest(begin_time, day))) / seconds
-       END AS share
-FROM days
-WHERE seconds = 0 OR least(end_time, day + INTERVAL 1 DAY) > greatest(begin_time, day);
+ALTER VIEW report_days RENAME TO report_days_all;
+CREATE VIEW report_days AS
+SELECT d.report_key, d.day, d.share
+FROM report_days_all d JOIN reports p ON p.report_key = d.report_key
+WHERE plausible_day(p.begin_time::DATE) AND plausible_day(p.end_time::DATE);
