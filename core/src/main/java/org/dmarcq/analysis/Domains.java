@@ -62,7 +62,7 @@ public final class Domains {
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException(store.file() + ": cannot summarise domains: " + e.getMessage(), e);
+            throw new StoreException(store.file() + ": cannot summarise domains: " + Store.problem(e), e);
         }
         return domains;
     }

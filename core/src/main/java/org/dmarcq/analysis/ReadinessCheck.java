@@ -235,7 +235,7 @@ public final class ReadinessCheck {
                 return rs.getInt(1);
             }
         } catch (SQLException e) {
-            throw new StoreException(store.file() + ": cannot count the days of reports: " + e.getMessage(), e);
+            throw new StoreException(store.file() + ": cannot count the days of reports: " + Store.problem(e), e);
         }
     }
 
@@ -248,7 +248,7 @@ public final class ReadinessCheck {
                 return Senders.strings(rs, 1);
             }
         } catch (SQLException e) {
-            throw new StoreException(store.file() + ": cannot list reporters: " + e.getMessage(), e);
+            throw new StoreException(store.file() + ": cannot list reporters: " + Store.problem(e), e);
         }
     }
 }

@@ -68,7 +68,7 @@ final class SourceAnalysis implements AutoCloseable {
             return analysis;
         } catch (SQLException e) {
             analysis.close();
-            throw new StoreException(store.file() + ": cannot analyse the senders: " + firstLine(e.getMessage()), e);
+            throw new StoreException(store.file() + ": cannot analyse the senders: " + Store.problem(e), e);
         } catch (RuntimeException e) {
             analysis.close();
             throw e;
@@ -964,15 +964,7 @@ final class SourceAnalysis implements AutoCloseable {
     private static final boolean TIMING = System.getProperty("dmarcq.timing") != null;
 
     private StoreException failure(SQLException e) {
-        return new StoreException(store.file() + ": cannot analyse the senders: " + firstLine(e.getMessage()), e);
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        return new StoreException(store.file() + ": cannot analyse the senders: " + Store.problem(e), e);
     }
 
     /** Drops the temporary tables. */

@@ -62,7 +62,7 @@ public final class TlsSummaries {
             }
             return summaries;
         } catch (SQLException e) {
-            throw new StoreException(store.file() + ": cannot summarise TLS reports: " + e.getMessage(), e);
+            throw new StoreException(store.file() + ": cannot summarise TLS reports: " + Store.problem(e), e);
         }
     }
 

@@ -110,7 +110,7 @@ public final class TlsWhatIf {
             }
             return results;
         } catch (SQLException e) {
-            throw new StoreException(store.file() + ": cannot simulate MTA-STS enforce: " + e.getMessage(), e);
+            throw new StoreException(store.file() + ": cannot simulate MTA-STS enforce: " + Store.problem(e), e);
         }
     }
 

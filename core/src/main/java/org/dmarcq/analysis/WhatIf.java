@@ -48,7 +48,7 @@ public final class WhatIf {
                     analysis.affectedByClass(), totals.days(), systems, analysis.spoofing(), List.copyOf(senders),
                     replay(store, scope), totals.messagesRfc7489());
         } catch (SQLException e) {
-            throw new StoreException(store.file() + ": cannot simulate the policy: " + e.getMessage(), e);
+            throw new StoreException(store.file() + ": cannot simulate the policy: " + Store.problem(e), e);
         }
     }
 

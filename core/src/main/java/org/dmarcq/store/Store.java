@@ -348,7 +348,20 @@ public final class Store implements AutoCloseable {
      * Memory DuckDB may use for a reader's queries before it spills to {@link #SPILL}:
      * {@code $DMARCQ_MEMORY} (DuckDB's units, e.g. {@code 1GB}) when set.
      */
-    static final String READER_MEMORY = System.getenv().getOrDefault("DMARCQ_MEMORY", "150MB");
+    static final String READER_MEMORY = System.getenv().getOrDefault("DMARCQ_MEMORY", "512MB");
+
+    /**
+     * A query's failure in words a user can act on: DuckDB's first line, or for memory it could not
+     * get, how to give it more.
+     */
+    public static String problem(SQLException e) {
+        String first = firstLine(e.getMessage());
+        if (first.contains("Out of Memory Error")) {
+            return "the question needs more memory than DuckDB may use here (DMARCQ_MEMORY=" + READER_MEMORY
+                    + "): give it more, e.g. DMARCQ_MEMORY=2GB, or ask for fewer rows with --limit";
+        }
+        return first;
+    }
 
     /**
      * Where a reader's queries spill what does not fit {@link #READER_MEMORY}: a folder of this
@@ -374,11 +387,18 @@ public final class Store implements AutoCloseable {
             properties.setProperty("memory_limit", READER_MEMORY);
             properties.setProperty("temp_directory", SPILL.toString());
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
-            try (Statement s = connection.createStatement()) {
-                String name = catalogName(file);
-                Locks.retry(file, wait, () -> s.execute("ATTACH '" + file.toAbsolutePath().toString().replace("'", "''") + "' AS \""
-                        + name.replace("\"", "\"\"") + "\" (READ_ONLY)"));
-                s.execute("USE \"" + name.replace("\"", "\"\"") + "\"");
+            try {
+                String name = '"' + catalogName(file).replace("\"", "\"\"") + '"';
+                // a statement per attempt: the driver closes one whose statement failed
+                Locks.retry(file, wait, () -> {
+                    try (Statement s = connection.createStatement()) {
+                        return s.execute("ATTACH '" + file.toAbsolutePath().toString().replace("'", "''") + "' AS " + name
+                                + " (READ_ONLY)");
+                    }
+                });
+                try (Statement s = connection.createStatement()) {
+                    s.execute("USE " + name);
+                }
                 return connection;
             } catch (SQLException | RuntimeException e) {
                 connection.close();
