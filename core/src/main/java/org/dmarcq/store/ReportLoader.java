@@ -203,15 +203,8 @@ public final class ReportLoader implements AutoCloseable {
      * with {@code sql --write}) reads and writes no other file, installs nothing, changes no setting.
      */
     private void lockDown() throws SQLException {
-        String base = file.toAbsolutePath().toString().replace("'", "''");
-        try (Statement s = connection.createStatement()) {
-            s.execute("SET allowed_paths = ['" + base + "', '" + base + ".wal', '" + base + ".wal.checkpoint']");
-            s.execute("SET allowed_directories = ['" + base + ".tmp/']");
-            s.execute("SET enable_external_access = false");
-            s.execute("SET extension_directory = '" + Store.NO_EXTENSIONS + "'");
-            s.execute("SET allow_community_extensions = false");
-            s.execute("SET lock_configuration = true");
-        }
+        String base = file.toAbsolutePath().toString();
+        Store.lockDown(connection, List.of(base, base + ".wal", base + ".wal.checkpoint"), List.of(base + ".tmp/"));
     }
 
     /** Attaches the database file to the stage, waiting while another process holds it. */

@@ -163,17 +163,34 @@ public final class Store implements AutoCloseable {
      * {@code read_text}, {@code glob}, {@code ATTACH}). It cannot be undone on this connection.
      */
     public void lockDown(boolean allowFiles) {
-        try (Statement s = connection.createStatement()) {
-            if (allowFiles) {
-                s.execute("SET allowed_directories = ['/']");
+        try {
+            lockDown(connection, List.of(), allowFiles ? List.of("/") : List.of());
+        } catch (SQLException e) {
+            throw new StoreException(file + ": cannot restrict the database connection: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Locks a connection down as {@link #lockDown(boolean)} describes, but for the files in
+     * {@code paths} and the folders in {@code folders} (paths ending in {@code /}).
+     */
+    static void lockDown(Connection c, List<String> paths, List<String> folders) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (!paths.isEmpty()) {
+                s.execute("SET allowed_paths = " + sqlList(paths));
+            }
+            if (!folders.isEmpty()) {
+                s.execute("SET allowed_directories = " + sqlList(folders));
             }
             s.execute("SET enable_external_access = false");
             s.execute("SET extension_directory = '" + NO_EXTENSIONS + "'");
             s.execute("SET allow_community_extensions = false");
             s.execute("SET lock_configuration = true");
-        } catch (SQLException e) {
-            throw new StoreException(file + ": cannot restrict the database connection: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    private static String sqlList(List<String> values) {
+        return values.stream().map(v -> "'" + v.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 
     /**
