@@ -93,15 +93,21 @@ public final class TextTable {
 
     /** Whether the table, every value whole (up to {@link #MAX_CELL}), is wider than {@code width}. */
     boolean wider(int width) {
-        long total = -2;
-        for (int i = 0; i < names.size(); i++) {
-            int w = names.get(i).length();
+        boolean[] all = new boolean[names.size()];
+        java.util.Arrays.fill(all, true);
+        return total(widths(MAX_CELL), all) > width;
+    }
+
+    /** Each column's width: its name's, or its widest value's, cut at {@code cell}. */
+    private int[] widths(int cell) {
+        int[] widths = new int[names.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = names.get(i).length();
             for (String[] row : rows) {
-                w = Math.max(w, Math.min(MAX_CELL, row[i] == null ? 1 : row[i].length()));
+                widths[i] = Math.max(widths[i], Math.min(cell, row[i] == null ? 1 : row[i].length()));
             }
-            total += w + 2;
         }
-        return total > width;
+        return widths;
     }
 
     /** The rows as {@code column = value} lines, a blank line between rows: for a result too wide for the screen. */
@@ -128,17 +134,10 @@ public final class TextTable {
      * {@code dropOrder} (column names; COMMAND style only) before the default order.
      */
     public void print(PrintWriter out, int maxWidth, List<String> dropOrder) {
-        int[] widths = new int[names.size()];
-        boolean[] shown = new boolean[names.size()];
         // a table of unbounded width (a file, a pipe) shows every value whole
-        int cell = maxWidth == Integer.MAX_VALUE ? Integer.MAX_VALUE : MAX_CELL;
-        for (int i = 0; i < widths.length; i++) {
-            shown[i] = true;
-            widths[i] = names.get(i).length();
-            for (String[] row : rows) {
-                widths[i] = Math.max(widths[i], Math.min(cell, row[i] == null ? 1 : row[i].length()));
-            }
-        }
+        int[] widths = widths(maxWidth == Integer.MAX_VALUE ? Integer.MAX_VALUE : MAX_CELL);
+        boolean[] shown = new boolean[names.size()];
+        java.util.Arrays.fill(shown, true);
         List<String> dropped = style == Style.COMMAND ? dropToFit(widths, shown, maxWidth, dropOrder) : List.of();
         fit(widths, shown, maxWidth);
         int last = widths.length - 1;
