@@ -31,15 +31,23 @@ final class Analysis {
         Path file = database.existing();
         Wait wait = database.waiting(err);
         PublicSuffixList list = suffixes.list();
-        if (!Store.isCurrent(file, list, wait)) {
+        // most often nothing needs writing: then the file is opened once, read-only
+        Store store = Store.openReadOnlyIfCurrent(file, list, wait);
+        if (store == null) {
             try (Store writer = Store.open(file, wait)) {
                 writer.refreshDomains(list);
             }
         }
-        if (dns != null) {
+        if (dns != null && dns.looksUp()) {
+            if (store != null) {
+                store.close(); // the lookups keep their names in a short write of their own
+            }
             dns.refresh(file, wait, list, scope, err);
+            store = null;
         }
-        Store store = Store.openReadOnly(file, wait);
+        if (store == null) {
+            store = Store.openReadOnly(file, wait);
+        }
         try {
             store.lockDown(false);
             String empty = scope == null ? null : scope.whyEmpty(store);

@@ -35,6 +35,11 @@ final class DnsOptions {
      * names: the file is read, then held only to store them. On a terminal, progress goes to
      * {@code err}; when lookups time out, one line says so. Returns how many were looked up.
      */
+    /** Whether reverse DNS is looked up at all (not {@code --offline}). */
+    boolean looksUp() {
+        return !offline;
+    }
+
     int refresh(Path file, Wait wait, PublicSuffixList list, Scope scope, PrintWriter err) {
         if (offline) {
             return 0;

@@ -204,15 +204,27 @@ public final class Store implements AutoCloseable {
         return ReportLoader.direct(connection, list);
     }
 
-    /** The schema version of an existing database, read without holding it longer than that. */
-    public static boolean isCurrent(Path file, PublicSuffixList list, Wait wait) {
-        try (Store store = openAnyVersion(file, wait)) {
-            if (store.schemaVersion() != MIGRATIONS.size()) {
-                return false;
+    /**
+     * The file opened read-only, as {@link #openReadOnly} does, when nothing in it needs a write
+     * first: its schema is this dmarcq's and what is derived from the reports is current for
+     * {@code list}. Else null, and the file is not held: open it for writing to bring it up to date
+     * ({@link #refreshDomains}).
+     */
+    public static Store openReadOnlyIfCurrent(Path file, PublicSuffixList list, Wait wait) {
+        Store store = openAnyVersion(file, wait);
+        try {
+            if (store.schemaVersion() != MIGRATIONS.size() || !Derived.current(store.connection, list)) {
+                store.close();
+                return null;
             }
-            return Derived.current(store.connection, list);
+            store.verifyObjects();
+            return store;
         } catch (SQLException e) {
+            store.close();
             throw new StoreException(file + ": cannot read the database: " + firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
     }
 
