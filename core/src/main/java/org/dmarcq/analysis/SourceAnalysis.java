@@ -47,8 +47,8 @@ import org.dmarcq.store.StoreException;
  */
 final class SourceAnalysis implements AutoCloseable {
     private static final String[] TABLES = {"q_ids", "q_ips", "q_service_votes", "q_ip_service", "q_record_entry",
-            "q_source_days", "q_domain_days", "q_sources", "q_source_lists", "q_service_ids", "q_service_ranges", "q_services",
-            "q_entries", "q_entry_ids", "q_entry_ranges", "q_addresses", "q_system_groups", "q_system_shown"};
+            "q_shapes", "q_source_days", "q_domain_days", "q_sources", "q_source_lists", "q_service_ids", "q_service_ranges",
+            "q_services", "q_entries", "q_entry_ids", "q_entry_ranges", "q_addresses", "q_system_groups", "q_system_shown"};
 
     private final Store store;
     private final Connection connection;
@@ -308,11 +308,18 @@ final class SourceAnalysis implements AutoCloseable {
                      WHEN dd.failing_days >= %5$d AND a.failing >= %6$s * dd.failing_days THEN 'batch'
                      ELSE 'none' END""".formatted(number(classes.forwarderShare()), classes.steadyDays(),
                 number(classes.steadyShare()), number(classes.steadyPerDay()), classes.batchDays(), number(classes.batchPerDay()));
+        // The mail of each source by what the rules look at: far fewer rows than records (a source's
+        // records over the days mostly look alike), read twice below; a table, which can spill.
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_shapes AS
+                SELECT r.policy_domain, r.source_ip, coalesce(e.entry, 0) AS entry, r.fails, r.reason, r.absorbed, r.author_failed,
+                       r.dkim_passed, r.spf_passed, r.dkim_aligned, r.spf_aligned, r.format, r.quarantine_share, r.reject_share,
+                       sum(r.count) AS count, min(r.begin_time) AS begin_time, max(r.end_time) AS end_time
+                FROM q_records r LEFT JOIN q_record_entry e ON e.record_key = r.record_key
+                GROUP BY ALL""");
         execute("""
                 CREATE OR REPLACE TEMP TABLE q_sources AS
-                WITH keyed AS (
-                    SELECT r.*, coalesce(e.entry, 0) AS entry FROM q_records r LEFT JOIN q_record_entry e ON e.record_key = r.record_key
-                ), agg AS (
+                WITH keyed AS (SELECT * FROM q_shapes), agg AS (
                     SELECT policy_domain, source_ip, entry,
                            sum(count) AS messages,
                            coalesce(sum(count) FILTER (WHERE fails), 0) AS failing,
@@ -343,12 +350,14 @@ final class SourceAnalysis implements AutoCloseable {
                     SELECT policy_domain, source_ip, entry, first(reason ORDER BY n DESC, reason) AS reason
                     FROM reasons GROUP BY ALL
                 ), days AS (
-                    SELECT policy_domain, source_ip, entry, count(DISTINCT day) AS mail_days,
-                           count(DISTINCT day) FILTER (WHERE failing > 0) AS failing_days
+                    -- a row of q_source_days is a source's day: counting rows counts days, without a set per source
+                    SELECT policy_domain, source_ip, entry, count(*) AS mail_days,
+                           count(*) FILTER (WHERE failing > 0) AS failing_days, sum(failing) > 0 AS fails_on_days
                     FROM q_source_days GROUP BY ALL
                 )
                 SELECT a.*, m.reason,
-                       CASE WHEN a.failing > 0 THEN dd.failing_days ELSE dd.mail_days END AS sending_days,
+                       -- the days it sent on: with failing mail, where it fails (what the volume rules judge); else with mail
+                       CASE WHEN dd.fails_on_days THEN dd.failing_days ELSE dd.mail_days END AS sending_days,
                        coalesce(sd.days, dd.mail_days) AS scope_days,
                        n.service, n.detail AS service_detail, n.service_messages, sv.type AS service_type,
                        i.ptr, i.ptr_org, own.organizational_domain AS own_org,
@@ -414,9 +423,12 @@ final class SourceAnalysis implements AutoCloseable {
                     SELECT policy_domain, source_ip, entry, fails, 'envelope', envelope FROM keyed WHERE envelope IS NOT NULL
                     UNION ALL
                     SELECT policy_domain, source_ip, entry, fails, 'reporter', reporter FROM keyed
+                ), distinct_ids AS (
+                    -- one row per value first: a DISTINCT inside each list would keep a set per source and list
+                    SELECT policy_domain, source_ip, entry, kind, value, bool_or(fails) AS fails FROM ids GROUP BY ALL
                 )
                 SELECT policy_domain, source_ip, entry, %2$s
-                FROM ids GROUP BY ALL""".formatted(sources, listColumns(failingOnly)));
+                FROM distinct_ids GROUP BY ALL""".formatted(sources, listColumns(failingOnly)));
         } catch (SQLException e) {
             throw failure(e);
         }
@@ -430,19 +442,30 @@ final class SourceAnalysis implements AutoCloseable {
             {"spf-pass", "spf_pass_domains"}, {"broken", "broken"}, {"header_from", "header_from"}, {"envelope", "envelope_from"},
             {"reporter", "reporters"}, {"dkim-other", "failed_dkim_domains"}, {"dkim-key", "dkim_keys"}};
 
+    /** The names of the list columns of {@code q_source_lists}, without their fail_ or all_ prefix. */
+    private static List<String> listNames() {
+        List<String> names = new ArrayList<>();
+        for (String[] kind : LIST_KINDS) {
+            names.add(kind[1]);
+        }
+        names.add("spf_domains");
+        names.add("failing_dkim_keys");
+        return names;
+    }
+
     private static String listColumns(boolean failingOnly) {
         String scope = failingOnly ? "fail" : "all";
         String mail = failingOnly ? " AND fails" : "";
         List<String> columns = new ArrayList<>();
         for (String[] kind : LIST_KINDS) {
-            columns.add("list(DISTINCT value ORDER BY value) FILTER (WHERE kind = '" + kind[0] + "'" + mail + ") AS "
+            columns.add("list(value ORDER BY value) FILTER (WHERE kind = '" + kind[0] + "'" + mail + ") AS "
                     + scope + "_" + kind[1]);
         }
         // SPF domains whatever the result: fixes name the return-path
         columns.add("list(DISTINCT value ORDER BY value) FILTER (WHERE kind IN ('spf', 'spf-pass')" + mail + ") AS "
                 + scope + "_spf_domains");
         // the keys of the failing mail alone, whatever the lists are of: what an unverified system's entry would match
-        columns.add("list(DISTINCT value ORDER BY value) FILTER (WHERE kind = 'dkim-key' AND fails) AS " + scope
+        columns.add("list(value ORDER BY value) FILTER (WHERE kind = 'dkim-key' AND fails) AS " + scope
                 + "_failing_dkim_keys");
         return String.join(",\n       ", columns);
     }
@@ -825,21 +848,30 @@ final class SourceAnalysis implements AutoCloseable {
     /** One row per source: with the UTC days of its affected mail (for the charts of what-if answers), or without them. */
     private static String sources(boolean perDay) {
         String days = !perDay ? "" : """
-                LEFT JOIN (SELECT m.key, list(d.day ORDER BY d.day) AS per_day_days, list(d.affected ORDER BY d.day) AS per_day_affected
-                           FROM members m JOIN q_source_days d USING (policy_domain, source_ip, entry) GROUP BY m.key) pd
-                  ON pd.key = g.key
+                LEFT JOIN (SELECT d.policy_domain, d.source_ip, d.entry, list(d.day ORDER BY d.day) AS per_day_days,
+                                  list(d.affected ORDER BY d.day) AS per_day_affected
+                           FROM q_source_days d SEMI JOIN members m USING (policy_domain, source_ip, entry) GROUP BY ALL) pd
+                  USING (policy_domain, source_ip, entry)
                 """;
+        StringBuilder lists = new StringBuilder();
+        for (String column : listNames()) {
+            lists.append(", coalesce(l.fail_").append(column).append(", []::VARCHAR[]) AS ").append(column);
+        }
+        // one source per row: its own values, in the columns that FACT_COLUMNS gives a group of them
         return """
-                WITH members AS (
-                    SELECT s.*, s.policy_domain || chr(0) || s.source_ip || chr(0) || s.entry AS key FROM q_sources s WHERE %%1$s
-                ), g AS (
-                    SELECT s.key, %1$s FROM members s GROUP BY s.key
-                )
-                SELECT g.* %2$s%3$s FROM g %4$s%5$s
-                ORDER BY g.quarantined + g.rejected DESC, g.failing DESC, g.messages DESC, g.policy_domain, g.source_ip
-                """.formatted(FACT_COLUMNS.formatted("first(s.policy_domain)", "first(s.system)", "first(s.rule)",
-                "first(s.source_ip)", "list(s.source_ip)", "1"), LIST_COLUMNS, perDay ? ", pd.per_day_days, pd.per_day_affected" : "",
-                listsJoin(true), days);
+                WITH members AS (SELECT * FROM q_sources s WHERE %%1$s)
+                SELECT s.policy_domain, s.system, s.rule, s.source_ip, [s.source_ip] AS ips, 1 AS addresses,
+                       s.messages, s.failing, s.quarantined, s.rejected, s.absorbed, s.author_failed, s.authenticated,
+                       s.third_party_spf, s.strict_only, s.receiver_only, s.receiver_dkim, s.dkim_aligned_passing,
+                       s.messages_rfc7489, s.spf_aligned_messages, s.dkim_aligned_messages,
+                       CASE WHEN s.ptr IS NOT NULL THEN [s.ptr] END AS ptrs, s.scope_days, s.reason,
+                       CASE WHEN s.reason IS NOT NULL THEN [s.reason] END AS reasons, s.service, s.service_type, s.service_detail,
+                       CASE WHEN s.service IS NOT NULL THEN s.service_messages END AS service_messages, s.ptr, s.ptr_org,
+                       s.own_org, s.entry_name, s.entry_note, s.first_seen, s.last_seen%1$s, s.sending_days%2$s
+                FROM members s LEFT JOIN q_source_lists l USING (policy_domain, source_ip, entry)
+                %3$s
+                ORDER BY s.quarantined + s.rejected DESC, s.failing DESC, s.messages DESC, s.policy_domain, s.source_ip
+                """.formatted(lists, perDay ? ", pd.per_day_days, pd.per_day_affected" : "", days);
     }
 
     private static final String SOURCES = sources(true);
