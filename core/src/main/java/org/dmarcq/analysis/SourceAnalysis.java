@@ -48,7 +48,8 @@ import org.dmarcq.store.StoreException;
 final class SourceAnalysis implements AutoCloseable {
     private static final String[] TABLES = {"q_ids", "q_ips", "q_service_votes", "q_ip_service", "q_record_entry",
             "q_shapes", "q_source_days", "q_domain_days", "q_sources", "q_source_lists", "q_service_ids", "q_service_ranges",
-            "q_services", "q_entries", "q_entry_ids", "q_entry_ranges", "q_addresses", "q_system_groups", "q_system_shown"};
+            "q_services", "q_entries", "q_entry_ids", "q_entry_ranges", "q_addresses", "q_address_lists", "q_system_groups",
+            "q_system_shown"};
 
     private final Store store;
     private final Connection connection;
@@ -314,7 +315,8 @@ final class SourceAnalysis implements AutoCloseable {
                 CREATE OR REPLACE TEMP TABLE q_shapes AS
                 SELECT r.policy_domain, r.source_ip, coalesce(e.entry, 0) AS entry, r.fails, r.reason, r.absorbed, r.author_failed,
                        r.dkim_passed, r.spf_passed, r.dkim_aligned, r.spf_aligned, r.format, r.quarantine_share, r.reject_share,
-                       sum(r.count) AS count, min(r.begin_time) AS begin_time, max(r.end_time) AS end_time
+                       r.passes_now, r.verdict_reason, r.disagrees,
+                       sum(r.count) AS count, count(*) AS records, min(r.begin_time) AS begin_time, max(r.end_time) AS end_time
                 FROM q_records r LEFT JOIN q_record_entry e ON e.record_key = r.record_key
                 GROUP BY ALL""");
         execute("""
@@ -388,53 +390,70 @@ final class SourceAnalysis implements AutoCloseable {
         }
         listsFor = key;
         try {
+            // The mail of the wanted sources, then its signatures and SPF results, each a statement of
+            // its own: joined in one statement, DuckDB reads the whole result tables for each join.
+            execute("""
+                CREATE OR REPLACE TEMP TABLE q_list_mail AS
+                SELECT r.record_key, r.policy_domain, r.source_ip, coalesce(e.entry, 0) AS entry, r.fails, r.header_from,
+                       r.envelope, r.reporter, r.author_failed
+                FROM q_records r LEFT JOIN q_record_entry e ON e.record_key = r.record_key
+                SEMI JOIN (SELECT policy_domain, source_ip, entry FROM q_sources s WHERE %s) wanted
+                  ON wanted.policy_domain = r.policy_domain AND wanted.source_ip = r.source_ip
+                 AND wanted.entry = coalesce(e.entry, 0)""".formatted(sources));
+            execute("""
+                CREATE OR REPLACE TEMP TABLE q_list_signatures AS
+                SELECT k.policy_domain, k.source_ip, k.entry, k.fails, d.domain, d.selector, d.result
+                FROM q_list_mail k JOIN dkim_results d ON d.record_key = k.record_key""");
+            execute("""
+                CREATE OR REPLACE TEMP TABLE q_list_spf AS
+                SELECT k.policy_domain, k.source_ip, k.entry, k.fails, s.domain, s.result
+                FROM q_list_mail k JOIN spf_results s ON s.record_key = k.record_key WHERE s.domain IS NOT NULL""");
+            execute("""
+                CREATE OR REPLACE TEMP TABLE q_list_broken AS
+                SELECT k.policy_domain, k.source_ip, k.entry, k.fails, d.domain || coalesce(' (selector ' || d.selector || ')', '') AS value
+                FROM (SELECT * FROM q_list_mail WHERE author_failed) k JOIN dkim_alignments d ON d.record_key = k.record_key
+                WHERE d.author_signature AND NOT d.passed""");
             execute("""
                 CREATE OR REPLACE TEMP TABLE q_source_lists AS
-                WITH keyed AS (
-                    SELECT r.record_key, r.policy_domain, r.source_ip, coalesce(e.entry, 0) AS entry, r.fails, r.header_from,
-                           r.envelope, r.reporter, r.author_failed
-                    FROM q_records r LEFT JOIN q_record_entry e ON e.record_key = r.record_key
-                    SEMI JOIN (SELECT policy_domain, source_ip, entry FROM q_sources s WHERE %1$s) wanted
-                      ON wanted.policy_domain = r.policy_domain AND wanted.source_ip = r.source_ip
-                     AND wanted.entry = coalesce(e.entry, 0)
-                ), ids AS (
-                    SELECT k.policy_domain, k.source_ip, k.entry, k.fails,
-                           CASE WHEN d.result = 'pass' THEN 'dkim' ELSE 'dkim-other' END AS kind, d.domain AS value
-                    FROM keyed k JOIN dkim_results d ON d.record_key = k.record_key WHERE d.domain IS NOT NULL
+                WITH ids AS (
+                    SELECT policy_domain, source_ip, entry, fails, CASE WHEN result = 'pass' THEN 'dkim' ELSE 'dkim-other' END AS kind,
+                           domain AS value
+                    FROM q_list_signatures WHERE domain IS NOT NULL
                     UNION ALL
-                    SELECT k.policy_domain, k.source_ip, k.entry, k.fails, 'dkim-key', d.selector || '._domainkey.' || d.domain
-                    FROM keyed k JOIN dkim_results d ON d.record_key = k.record_key
-                    WHERE d.result = 'pass' AND d.domain IS NOT NULL AND d.selector IS NOT NULL
+                    SELECT policy_domain, source_ip, entry, fails, 'dkim-key', selector || '._domainkey.' || domain
+                    FROM q_list_signatures WHERE result = 'pass' AND domain IS NOT NULL AND selector IS NOT NULL
                     UNION ALL
-                    SELECT k.policy_domain, k.source_ip, k.entry, k.fails, 'selector', d.selector
-                    FROM keyed k JOIN dkim_results d ON d.record_key = k.record_key WHERE d.result = 'pass' AND d.selector IS NOT NULL
+                    SELECT policy_domain, source_ip, entry, fails, 'selector', selector
+                    FROM q_list_signatures WHERE result = 'pass' AND selector IS NOT NULL
                     UNION ALL
-                    SELECT k.policy_domain, k.source_ip, k.entry, k.fails, CASE WHEN s.result = 'pass' THEN 'spf-pass' ELSE 'spf' END,
-                           s.domain
-                    FROM keyed k JOIN spf_results s ON s.record_key = k.record_key WHERE s.domain IS NOT NULL
+                    SELECT policy_domain, source_ip, entry, fails, CASE WHEN result = 'pass' THEN 'spf-pass' ELSE 'spf' END, domain
+                    FROM q_list_spf
                     UNION ALL
-                    SELECT k.policy_domain, k.source_ip, k.entry, k.fails, 'broken',
-                           d.domain || coalesce(' (selector ' || d.selector || ')', '')
-                    FROM keyed k JOIN dkim_alignments d ON d.record_key = k.record_key
-                    WHERE k.author_failed AND d.author_signature AND NOT d.passed
+                    SELECT policy_domain, source_ip, entry, fails, 'broken', value FROM q_list_broken
                     UNION ALL
-                    SELECT policy_domain, source_ip, entry, fails, 'header_from', header_from FROM keyed WHERE header_from IS NOT NULL
+                    SELECT policy_domain, source_ip, entry, fails, 'header_from', header_from FROM q_list_mail WHERE header_from IS NOT NULL
                     UNION ALL
-                    SELECT policy_domain, source_ip, entry, fails, 'envelope', envelope FROM keyed WHERE envelope IS NOT NULL
+                    SELECT policy_domain, source_ip, entry, fails, 'envelope', envelope FROM q_list_mail WHERE envelope IS NOT NULL
                     UNION ALL
-                    SELECT policy_domain, source_ip, entry, fails, 'reporter', reporter FROM keyed
+                    SELECT policy_domain, source_ip, entry, fails, 'reporter', reporter FROM q_list_mail
                 ), distinct_ids AS (
                     -- one row per value first: a DISTINCT inside each list would keep a set per source and list
                     SELECT policy_domain, source_ip, entry, kind, value, bool_or(fails) AS fails FROM ids GROUP BY ALL
                 )
-                SELECT policy_domain, source_ip, entry, %2$s
-                FROM distinct_ids GROUP BY ALL""".formatted(sources, listColumns(failingOnly)));
+                SELECT policy_domain, source_ip, entry, %s
+                FROM distinct_ids GROUP BY ALL""".formatted(listColumns(failingOnly)));
+            for (String table : LIST_TABLES) {
+                execute("DROP TABLE temp." + table);
+            }
         } catch (SQLException e) {
             throw failure(e);
         }
     }
 
     private String listsFor;
+
+    /** The steps of {@code q_source_lists}, dropped once it is made. */
+    private static final String[] LIST_TABLES = {"q_list_mail", "q_list_signatures", "q_list_spf", "q_list_broken"};
 
 
     /** The list kinds of {@code q_source_lists}: the kind of identifier, and the column name. */
@@ -649,40 +668,56 @@ final class SourceAnalysis implements AutoCloseable {
                            coalesce(sum(count) FILTER (WHERE NOT passes_now), 0) AS dmarc_fail,
                            coalesce(sum(count) FILTER (WHERE spf_aligned), 0) AS spf_aligned,
                            coalesce(sum(count) FILTER (WHERE dkim_aligned), 0) AS dkim_aligned,
-                           list(DISTINCT header_from ORDER BY header_from) FILTER (WHERE header_from IS NOT NULL) AS header_from,
-                           list(DISTINCT envelope ORDER BY envelope) FILTER (WHERE envelope IS NOT NULL) AS envelope_from,
-                           list(DISTINCT reporter ORDER BY reporter) AS reporters,
                            min(begin_time) AS first_seen, max(end_time) AS last_seen,
-                           count(*) FILTER (WHERE disagrees) AS disagreements
-                    FROM q_records GROUP BY source_ip
+                           coalesce(sum(records) FILTER (WHERE disagrees), 0) AS disagreements
+                    FROM q_shapes GROUP BY source_ip
                 ), reasons AS (
-                    SELECT source_ip, verdict_reason AS reason, sum(count) AS n FROM q_records WHERE verdict_reason IS NOT NULL
+                    SELECT source_ip, verdict_reason AS reason, sum(count) AS n FROM q_shapes WHERE verdict_reason IS NOT NULL
                     GROUP BY ALL
                 ), main_reason AS (
                     SELECT source_ip, first(reason ORDER BY n DESC, reason) AS reason FROM reasons GROUP BY source_ip
-                ), dkim AS (
-                    SELECT r.source_ip, list(DISTINCT d.domain ORDER BY d.domain) AS domains
-                    FROM q_records r JOIN dkim_results d ON d.record_key = r.record_key WHERE d.domain IS NOT NULL
-                    GROUP BY r.source_ip
                 ), best AS (
                     SELECT source_ip, first(policy_domain ORDER BY failing DESC, messages DESC, policy_domain, entry) AS policy_domain,
                            first(entry ORDER BY failing DESC, messages DESC, policy_domain, entry) AS entry
                     FROM q_sources GROUP BY source_ip
                 )
-                SELECT ip.*, m.reason, k.domains AS dkim_domains, b.policy_domain, b.entry,
+                SELECT ip.*, m.reason, b.policy_domain, b.entry,
                        s.service, s.service_type, s.service_detail, s.ptr, s.system, s.entry_name, s.rule,
                        %s AS class,
                        row_number() OVER (ORDER BY ip.dmarc_fail DESC, ip.messages DESC, ip.source_ip) AS position
                 FROM ip
                 LEFT JOIN main_reason m ON m.source_ip = ip.source_ip
-                LEFT JOIN dkim k ON k.source_ip = ip.source_ip
                 JOIN best b ON b.source_ip = ip.source_ip
                 JOIN q_sources s ON s.source_ip = b.source_ip AND s.policy_domain = b.policy_domain AND s.entry = b.entry
                 %s""".formatted(CLASS_OF_RULE.replace("rule", "s.rule"), failingOnly ? "WHERE ip.dmarc_fail > 0" : "");
-        String shown = "SELECT * EXCLUDE (class, position) FROM q_addresses" + (limit > 0 ? " WHERE position <= " + limit : "")
-                + " ORDER BY position";
+        String wanted = limit > 0 ? "WHERE position <= " + limit : "";
+        // the names in the mail of the addresses shown, and of them alone: the lists are the costly part
+        String lists = """
+                CREATE OR REPLACE TEMP TABLE q_address_lists AS
+                WITH shown AS (SELECT source_ip FROM q_addresses %s),
+                mail AS (SELECT r.* FROM q_records r SEMI JOIN shown USING (source_ip)),
+                names AS (
+                    SELECT source_ip, 'header_from' AS kind, header_from AS value FROM mail WHERE header_from IS NOT NULL
+                    UNION ALL
+                    SELECT source_ip, 'envelope_from', envelope FROM mail WHERE envelope IS NOT NULL
+                    UNION ALL
+                    SELECT source_ip, 'reporters', reporter FROM mail
+                    UNION ALL
+                    SELECT m.source_ip, 'dkim_domains', d.domain FROM mail m JOIN dkim_results d ON d.record_key = m.record_key
+                    WHERE d.domain IS NOT NULL
+                ), distinct_names AS (SELECT DISTINCT source_ip, kind, value FROM names)
+                SELECT source_ip,
+                       list(value ORDER BY value) FILTER (WHERE kind = 'header_from') AS header_from,
+                       list(value ORDER BY value) FILTER (WHERE kind = 'envelope_from') AS envelope_from,
+                       list(value ORDER BY value) FILTER (WHERE kind = 'reporters') AS reporters,
+                       list(value ORDER BY value) FILTER (WHERE kind = 'dkim_domains') AS dkim_domains
+                FROM distinct_names GROUP BY source_ip""".formatted(wanted);
+        String shown = """
+                SELECT a.* EXCLUDE (class, position), l.* EXCLUDE (source_ip)
+                FROM q_addresses a LEFT JOIN q_address_lists l USING (source_ip) %s ORDER BY position""".formatted(wanted);
         try {
             execute(sql);
+            execute(lists);
             long start = System.nanoTime();
             try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(ListColumns.asJson(connection, shown))) {
                 while (rs.next()) {
@@ -1005,6 +1040,9 @@ final class SourceAnalysis implements AutoCloseable {
         try (Statement s = connection.createStatement()) {
             s.execute("DROP VIEW IF EXISTS temp.q_records");
             for (String table : TABLES) {
+                s.execute("DROP TABLE IF EXISTS temp." + table);
+            }
+            for (String table : LIST_TABLES) {
                 s.execute("DROP TABLE IF EXISTS temp." + table);
             }
         } catch (SQLException e) {
