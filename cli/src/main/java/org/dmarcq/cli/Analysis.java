@@ -49,7 +49,7 @@ final class Analysis {
             store = Store.openReadOnly(file, wait);
         }
         try {
-            store.lockDown(false);
+            store.restrictForQuestions();
             String empty = scope == null ? null : scope.whyEmpty(store);
             if (empty != null) {
                 throw new UserException(empty);

@@ -266,6 +266,7 @@ final class SourceAnalysis implements AutoCloseable {
                 LEFT JOIN record_entry re ON re.record_key = r.record_key
                 WHERE ie.entry IS NOT NULL OR re.entry IS NOT NULL
                 GROUP BY r.record_key""");
+        execute("DROP TABLE temp.q_ids"); // a row per identifier of every message: the memory is wanted below
         execute("""
                 CREATE OR REPLACE TEMP TABLE q_source_days AS
                 SELECT r.policy_domain, r.source_ip, coalesce(e.entry, 0) AS entry, d.day,
@@ -719,7 +720,7 @@ final class SourceAnalysis implements AutoCloseable {
             execute(sql);
             execute(lists);
             long start = System.nanoTime();
-            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(ListColumns.asJson(connection, shown))) {
+            try (ResultSet rs = select(ListColumns.asJson(connection, shown))) {
                 while (rs.next()) {
                     each.accept(rs);
                 }
@@ -948,7 +949,7 @@ final class SourceAnalysis implements AutoCloseable {
 
     private void query(String sql, Consumer<Facts> each) {
         long start = System.nanoTime();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(ListColumns.asJson(connection, sql))) {
+        try (ResultSet rs = select(ListColumns.asJson(connection, sql))) {
             boolean perDay = hasColumn(rs, "per_day_days");
             while (rs.next()) {
                 SortedMap<LocalDate, Double> days = new TreeMap<>();
@@ -1000,22 +1001,44 @@ final class SourceAnalysis implements AutoCloseable {
         return String.format(Locale.ROOT, "%.6f", n);
     }
 
+    // Every statement here replaces what it makes, and every query's result is whole before its first
+    // row is read (the driver does not stream): each can run again when it needs more memory.
+
     private void execute(String sql) throws SQLException {
         long start = System.nanoTime();
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
-        }
+        store.withMemory(() -> {
+            try (Statement s = connection.createStatement()) {
+                return s.execute(sql);
+            }
+        });
         timing(sql, start);
+    }
+
+    /** A query's result, as {@link #execute} runs statements; closing it closes its statement. */
+    private ResultSet select(String sql) throws SQLException {
+        return store.withMemory(() -> {
+            Statement s = connection.createStatement();
+            try {
+                ResultSet rs = s.executeQuery(sql);
+                s.closeOnCompletion();
+                return rs;
+            } catch (SQLException e) {
+                s.close();
+                throw e;
+            }
+        });
     }
 
     private void run(String sql, Object[] parameters) throws SQLException {
         long start = System.nanoTime();
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                s.setObject(i + 1, parameters[i]);
+        store.withMemory(() -> {
+            try (PreparedStatement s = connection.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    s.setObject(i + 1, parameters[i]);
+                }
+                return s.execute();
             }
-            s.execute();
-        }
+        });
         timing(sql, start);
     }
 

@@ -34,11 +34,14 @@ public final class Store implements AutoCloseable {
     private final Path file;
     private final DuckDBConnection connection;
     private final boolean readOnly;
+    /** The memory limit of this reader's connection now, in bytes; 0 for a writer's or a fixed one. */
+    private long memory;
 
     private Store(Path file, DuckDBConnection connection, boolean readOnly) {
         this.file = file;
         this.connection = connection;
         this.readOnly = readOnly;
+        this.memory = readOnly && READER_CAP > 0 ? startingMemory(file) : 0;
     }
 
     /** Opens the database for writing, creating it and bringing its schema up to date as needed. */
@@ -171,10 +174,28 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Restricts the connection for dmarcq's own questions as {@link #lockDown(boolean)} does, no file
+     * allowed, but leaves its settings open so that {@link #withMemory} can raise the memory limit:
+     * no SQL of anyone else's runs on it, and a view or macro cannot change a setting.
+     */
+    public void restrictForQuestions() {
+        try {
+            restrict(connection, List.of(), List.of(), false);
+        } catch (SQLException e) {
+            throw new StoreException(file + ": cannot restrict the database connection: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
      * Locks a connection down as {@link #lockDown(boolean)} describes, but for the files in
      * {@code paths} and the folders in {@code folders} (paths ending in {@code /}).
      */
     static void lockDown(Connection c, List<String> paths, List<String> folders) throws SQLException {
+        restrict(c, paths, folders, true);
+    }
+
+    private static void restrict(Connection c, List<String> paths, List<String> folders, boolean lockConfiguration)
+            throws SQLException {
         try (Statement s = c.createStatement()) {
             if (!paths.isEmpty()) {
                 s.execute("SET allowed_paths = " + sqlList(paths));
@@ -185,7 +206,9 @@ public final class Store implements AutoCloseable {
             s.execute("SET enable_external_access = false");
             s.execute("SET extension_directory = '" + NO_EXTENSIONS + "'");
             s.execute("SET allow_community_extensions = false");
-            s.execute("SET lock_configuration = true");
+            if (lockConfiguration) {
+                s.execute("SET lock_configuration = true");
+            }
         }
     }
 
@@ -374,10 +397,70 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Memory DuckDB may use for a reader's queries before it spills to {@link #SPILL}:
+     * The most memory DuckDB may use for a reader's queries before it spills to {@link #SPILL}:
      * {@code $DMARCQ_MEMORY} (DuckDB's units, e.g. {@code 1GB}) when set.
      */
-    static final String READER_MEMORY = System.getenv().getOrDefault("DMARCQ_MEMORY", "512MB");
+    static final String READER_MEMORY = System.getenv().getOrDefault("DMARCQ_MEMORY", "1GB");
+
+    /** {@link #READER_MEMORY} in bytes, or -1 when it is not a size this class can read (DuckDB then judges it). */
+    private static final long READER_CAP = bytes(READER_MEMORY);
+
+    /**
+     * What a reader starts with: 128 MB, or twice the file for a larger one, at most {@link #READER_CAP}.
+     * A small limit makes most questions faster (they touch less memory); one that needs more gets
+     * it from {@link #withMemory}.
+     */
+    private static long startingMemory(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            size = 0;
+        }
+        return Math.min(READER_CAP, Math.max(128_000_000L, 2 * size));
+    }
+
+    /** A size in DuckDB's units (KB, MB, GB, TB by 1000; KiB, MiB, GiB, TiB by 1024; B), or -1. */
+    static long bytes(String size) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgt]i?b|b)?\\s*")
+                .matcher(size);
+        if (!m.matches()) {
+            return -1;
+        }
+        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(java.util.Locale.ROOT);
+        int power = "bkmgt".indexOf(unit.charAt(0));
+        double base = unit.contains("i") ? 1024 : 1000;
+        return (long) (Double.parseDouble(m.group(1)) * Math.pow(base, power));
+    }
+
+    /** Work on the connection that can be run again from the start: a query, or a statement that replaces what it makes. */
+    public interface Rerunnable<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work}; when DuckDB runs out of a reader's memory, again with twice the memory, up
+     * to {@code $DMARCQ_MEMORY}. Past that, the failure is thrown ({@link #problem} words it).
+     */
+    public <T> T withMemory(Rerunnable<T> work) throws SQLException {
+        while (true) {
+            try {
+                return work.run();
+            } catch (SQLException e) {
+                if (memory <= 0 || memory >= READER_CAP || !outOfMemory(e)) {
+                    throw e;
+                }
+                memory = Math.min(READER_CAP, memory * 2);
+                try (Statement s = connection.createStatement()) {
+                    s.execute("SET memory_limit = '" + memory / 1_000_000 + "MB'");
+                }
+            }
+        }
+    }
+
+    private static boolean outOfMemory(SQLException e) {
+        return e.getMessage() != null && firstLine(e.getMessage()).contains("Out of Memory Error");
+    }
 
     /**
      * A query's failure in words a user can act on: DuckDB's first line, or for memory it could not
@@ -385,7 +468,7 @@ public final class Store implements AutoCloseable {
      */
     public static String problem(SQLException e) {
         String first = firstLine(e.getMessage());
-        if (first.contains("Out of Memory Error")) {
+        if (outOfMemory(e)) {
             return "the question needs more memory than DuckDB may use here (DMARCQ_MEMORY=" + READER_MEMORY
                     + "): give it more, e.g. DMARCQ_MEMORY=2GB, or ask for fewer rows with --limit";
         }
@@ -413,7 +496,7 @@ public final class Store implements AutoCloseable {
                 return Locks.retry(file, wait,
                         () -> (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties));
             }
-            properties.setProperty("memory_limit", READER_MEMORY);
+            properties.setProperty("memory_limit", READER_CAP > 0 ? startingMemory(file) / 1_000_000 + "MB" : READER_MEMORY);
             properties.setProperty("temp_directory", SPILL.toString());
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
             try {
