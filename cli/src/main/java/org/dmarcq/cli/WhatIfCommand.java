@@ -1,6 +1,9 @@
 package org.dmarcq.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,17 +90,23 @@ final class WhatIfCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserException.usage(e.getMessage());
         }
-        WhatIfResult result;
         Naming naming = namingOptions.naming();
         boolean perSource = all || output.format != Format.TABLE;
-        try (Store store = namingOptions.open(scope.toScope(), spec.commandLine().getErr())) {
-            result = WhatIf.run(store, scope.toScope(), proposal, namingOptions.classes(), naming, perSource);
-        }
         PrintWriter out = spec.commandLine().getOut();
-        switch (output.format) {
-            case JSON -> json(result, out);
-            case CSV -> ResultPrinter.forCommand(out).print(SENDER_COLUMNS, senderRows(result, false), Format.CSV);
-            case TABLE -> table(result, out);
+        try (Store store = namingOptions.open(scope.toScope(), spec.commandLine().getErr())) {
+            if (output.format == Format.JSON) {
+                // every source as it comes: tens of thousands of them need not be held at once
+                JsonAnswer json = new JsonAnswer(out);
+                WhatIf.run(store, scope.toScope(), proposal, namingOptions.classes(), naming, json, true);
+                json.finish();
+                return 0;
+            }
+            WhatIfResult result = WhatIf.run(store, scope.toScope(), proposal, namingOptions.classes(), naming, perSource);
+            if (output.format == Format.CSV) {
+                ResultPrinter.forCommand(out).print(SENDER_COLUMNS, senderRows(result, false), Format.CSV);
+            } else {
+                table(result, out);
+            }
         }
         return 0;
     }
@@ -301,8 +310,96 @@ final class WhatIfCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** The contract of {@code whatif --format json}: see docs/cli.md. */
-    private static void json(WhatIfResult r, PrintWriter out) {
+    /**
+     * The contract of {@code whatif --format json} (docs/cli.md), written as the answer comes: its
+     * fields in order, with {@code senders} streamed where it stands.
+     */
+    private static final class JsonAnswer implements WhatIf.Receiver {
+        private final PrintWriter out;
+        private JsonGenerator g;
+        private Map<String, Object> after;
+
+        JsonAnswer(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void answer(WhatIfResult r) {
+            Map<String, Object> root = root(r);
+            try {
+                g = ResultPrinter.jsonGenerator(out);
+                g.writeStartObject();
+                after = new LinkedHashMap<>();
+                boolean seen = false;
+                for (Map.Entry<String, Object> e : root.entrySet()) {
+                    if (e.getKey().equals("senders")) {
+                        seen = true;
+                    } else if (seen) {
+                        after.put(e.getKey(), e.getValue());
+                    } else {
+                        g.writeFieldName(e.getKey());
+                        ResultPrinter.writeJson(g, e.getValue());
+                    }
+                }
+                g.writeFieldName("senders");
+                g.writeStartArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void sender(AffectedSender s) {
+            try {
+                ResultPrinter.writeJson(g, senderJson(s));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Ends the answer once every source is written. */
+        void finish() {
+            try {
+                g.writeEndArray();
+                for (Map.Entry<String, Object> e : after.entrySet()) {
+                    g.writeFieldName(e.getKey());
+                    ResultPrinter.writeJson(g, e.getValue());
+                }
+                g.writeEndObject();
+                g.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            out.println();
+            out.flush();
+        }
+    }
+
+    private static Map<String, Object> senderJson(AffectedSender s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("policy_domain", s.policyDomain());
+        m.put("source_ip", s.sourceIp());
+        putNames(m, s.names());
+        m.put("class", s.senderClass().word());
+        m.put("messages", round(s.messages()));
+        m.put("quarantined", round(s.quarantined()));
+        m.put("rejected", round(s.rejected()));
+        m.put("failing_messages", s.failingMessages());
+        m.put("reason", s.reason());
+        m.put("fix", s.fix());
+        m.put("evidence", evidence(s.evidence()));
+        m.put("header_from", s.headerFrom());
+        m.put("dkim_domains", s.dkimDomains());
+        m.put("spf_domains", s.spfDomains());
+        m.put("days", s.days());
+        m.put("sending_days", s.sendingDays());
+        m.put("messages_per_sending_day", round(s.messagesPerSendingDay()));
+        m.put("per_day", days(s.perDay()));
+        return m;
+    }
+
+    /** The answer's fields without the sources, in the order of the contract. */
+    private static Map<String, Object> root(WhatIfResult r) {
         Map<String, Object> root = new LinkedHashMap<>();
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("p", r.proposal().p().word());
@@ -321,30 +418,8 @@ final class WhatIfCommand implements Callable<Integer> {
         r.byClass().forEach((c, n) -> byClass.put(c.word(), round(n)));
         root.put("by_class", byClass);
         root.put("rfc7489_share", ResultPrinter.rate(r.rfc7489Share()));
-        List<Object> senders = new ArrayList<>();
-        for (AffectedSender s : r.senders()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("policy_domain", s.policyDomain());
-            m.put("source_ip", s.sourceIp());
-            putNames(m, s.names());
-            m.put("class", s.senderClass().word());
-            m.put("messages", round(s.messages()));
-            m.put("quarantined", round(s.quarantined()));
-            m.put("rejected", round(s.rejected()));
-            m.put("failing_messages", s.failingMessages());
-            m.put("reason", s.reason());
-            m.put("fix", s.fix());
-            m.put("evidence", evidence(s.evidence()));
-            m.put("header_from", s.headerFrom());
-            m.put("dkim_domains", s.dkimDomains());
-            m.put("spf_domains", s.spfDomains());
-            m.put("days", s.days());
-            m.put("sending_days", s.sendingDays());
-            m.put("messages_per_sending_day", round(s.messagesPerSendingDay()));
-            m.put("per_day", days(s.perDay()));
-            senders.add(m);
-        }
-        root.put("senders", senders);
+        root.put("senders", null); // streamed in its place
+
         List<Object> systems = new ArrayList<>();
         for (AffectedSystem s : r.systems()) {
             systems.add(system(s));
@@ -383,8 +458,9 @@ final class WhatIfCommand implements Callable<Integer> {
             replay.add(m);
         }
         root.put("replay", replay);
-        ResultPrinter.printJson(out, root);
+        return root;
     }
+
 
     static Map<String, Object> days(Map<java.time.LocalDate, Double> perDay) {
         Map<String, Object> days = new LinkedHashMap<>();

@@ -37,16 +37,58 @@ public final class WhatIf {
      */
     public static WhatIfResult run(Store store, Scope scope, Proposal proposal, Classes classes, Naming naming,
                                    boolean withSenders) {
+        WhatIfResult[] answer = new WhatIfResult[1];
+        List<AffectedSender> senders = new ArrayList<>();
+        run(store, scope, proposal, classes, naming, new Receiver() {
+            @Override
+            public void answer(WhatIfResult result) {
+                answer[0] = result;
+            }
+
+            @Override
+            public void sender(AffectedSender sender) {
+                senders.add(sender);
+            }
+        }, withSenders);
+        return answer[0].withSenders(List.copyOf(senders));
+    }
+
+    /**
+     * Receives a simulation as it is made: the answer without its sources first, then, when they
+     * are asked for, every affected source, most affected first. Tens of thousands of sources need
+     * not be held at once.
+     */
+    public interface Receiver {
+        void answer(WhatIfResult withoutSenders);
+
+        void sender(AffectedSender sender);
+    }
+
+    /**
+     * The same, given to {@code receiver} as it is made. Every query has run by the time the answer
+     * is given: a failure comes before anything is received.
+     */
+    public static void run(Store store, Scope scope, Proposal proposal, Classes classes, Naming naming, Receiver receiver,
+                           boolean withSenders) {
         try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, proposal, classes, naming)) {
             SourceAnalysis.Totals totals = analysis.totals();
             List<AffectedSystem> systems = analysis.systems().stream().map(AffectedSystem::of).toList();
-            List<AffectedSender> senders = new ArrayList<>();
-            if (withSenders) {
-                analysis.sources(f -> senders.add(AffectedSender.of(f)));
-            }
-            return new WhatIfResult(proposal, scope, totals.messages(), totals.failing(), totals.quarantined(), totals.rejected(),
-                    analysis.affectedByClass(), totals.days(), systems, analysis.spoofing(), List.copyOf(senders),
+            WhatIfResult answer = new WhatIfResult(proposal, scope, totals.messages(), totals.failing(), totals.quarantined(),
+                    totals.rejected(), analysis.affectedByClass(), totals.days(), systems, analysis.spoofing(), List.of(),
                     replay(store, scope), totals.messagesRfc7489());
+            boolean[] answered = {false};
+            if (withSenders) {
+                analysis.sources(f -> {
+                    if (!answered[0]) {
+                        receiver.answer(answer);
+                        answered[0] = true;
+                    }
+                    receiver.sender(AffectedSender.of(f));
+                });
+            }
+            if (!answered[0]) {
+                receiver.answer(answer);
+            }
         } catch (SQLException e) {
             throw new StoreException(store.file() + ": cannot simulate the policy: " + Store.problem(e), e);
         }

@@ -19,6 +19,12 @@ public record WhatIfResult(Proposal proposal, Scope scope, long messages, long f
                            double rejected, Map<SenderClass, Double> byClass, int days, List<AffectedSystem> systems,
                            List<Spoofing> spoofing, List<AffectedSender> senders, List<Replay> replay, long messagesRfc7489) {
 
+    /** The same answer with these sources. */
+    public WhatIfResult withSenders(List<AffectedSender> senders) {
+        return new WhatIfResult(proposal, scope, messages, failingMessages, quarantined, rejected, byClass, days, systems,
+                spoofing, senders, replay, messagesRfc7489);
+    }
+
     /**
      * The spoofing of one policy domain, in one line: how much, from how many sources, why it
      * fails, and its largest sources (to spot a system of one's own among them).

@@ -343,9 +343,14 @@ public final class ResultPrinter {
         }
     }
 
+    /** A generator writing JSON to {@code out} as {@link #printJson} does, for a value written as it is made. */
+    public static JsonGenerator jsonGenerator(PrintWriter out) throws IOException {
+        return JSON.createGenerator(new NonClosingWriter(HumanWriter.exact(out)));
+    }
+
     /** Prints one plain value (maps, lists, numbers, strings, times) as JSON on a line of its own. */
     public static void printJson(PrintWriter out, Object value) {
-        try (JsonGenerator g = JSON.createGenerator(new NonClosingWriter(HumanWriter.exact(out)))) {
+        try (JsonGenerator g = jsonGenerator(out)) {
             writeJson(g, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
