@@ -317,7 +317,8 @@ final class WhatIfCommand implements Callable<Integer> {
     private static final class JsonAnswer implements WhatIf.Receiver {
         private final PrintWriter out;
         private JsonGenerator g;
-        private Map<String, Object> after;
+        /** The answer's fields after {@code senders}, written once the sources are. */
+        private java.util.Iterator<Map.Entry<String, Object>> after;
 
         JsonAnswer(PrintWriter out) {
             this.out = out;
@@ -325,24 +326,19 @@ final class WhatIfCommand implements Callable<Integer> {
 
         @Override
         public void answer(WhatIfResult r) {
-            Map<String, Object> root = root(r);
+            after = root(r).entrySet().iterator();
             try {
                 g = ResultPrinter.jsonGenerator(out);
                 g.writeStartObject();
-                after = new LinkedHashMap<>();
-                boolean seen = false;
-                for (Map.Entry<String, Object> e : root.entrySet()) {
+                while (after.hasNext()) {
+                    Map.Entry<String, Object> e = after.next();
+                    g.writeFieldName(e.getKey());
                     if (e.getKey().equals("senders")) {
-                        seen = true;
-                    } else if (seen) {
-                        after.put(e.getKey(), e.getValue());
-                    } else {
-                        g.writeFieldName(e.getKey());
-                        ResultPrinter.writeJson(g, e.getValue());
+                        g.writeStartArray();
+                        return;
                     }
+                    ResultPrinter.writeJson(g, e.getValue());
                 }
-                g.writeFieldName("senders");
-                g.writeStartArray();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -361,7 +357,8 @@ final class WhatIfCommand implements Callable<Integer> {
         void finish() {
             try {
                 g.writeEndArray();
-                for (Map.Entry<String, Object> e : after.entrySet()) {
+                while (after.hasNext()) {
+                    Map.Entry<String, Object> e = after.next();
                     g.writeFieldName(e.getKey());
                     ResultPrinter.writeJson(g, e.getValue());
                 }
@@ -419,7 +416,6 @@ final class WhatIfCommand implements Callable<Integer> {
         root.put("by_class", byClass);
         root.put("rfc7489_share", ResultPrinter.rate(r.rfc7489Share()));
         root.put("senders", null); // streamed in its place
-
         List<Object> systems = new ArrayList<>();
         for (AffectedSystem s : r.systems()) {
             systems.add(system(s));
@@ -460,7 +456,6 @@ final class WhatIfCommand implements Callable<Integer> {
         root.put("replay", replay);
         return root;
     }
-
 
     static Map<String, Object> days(Map<java.time.LocalDate, Double> perDay) {
         Map<String, Object> days = new LinkedHashMap<>();

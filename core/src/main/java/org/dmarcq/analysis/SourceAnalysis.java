@@ -837,11 +837,9 @@ final class SourceAnalysis implements AutoCloseable {
     private static String listsJoin(boolean failingOnly) {
         String prefix = failingOnly ? "fail_" : "all_";
         StringBuilder sb = new StringBuilder("LEFT JOIN (SELECT m.key");
-        for (String[] kind : LIST_KINDS) {
-            sb.append(", list_sort(list_distinct(flatten(list(l.").append(prefix).append(kind[1]).append(")))) AS ").append(kind[1]);
+        for (String column : listNames()) {
+            sb.append(", list_sort(list_distinct(flatten(list(l.").append(prefix).append(column).append(")))) AS ").append(column);
         }
-        sb.append(", list_sort(list_distinct(flatten(list(l.").append(prefix).append("spf_domains)))) AS spf_domains");
-        sb.append(", list_sort(list_distinct(flatten(list(l.").append(prefix).append("failing_dkim_keys)))) AS failing_dkim_keys");
         sb.append(" FROM members m LEFT JOIN q_source_lists l USING (policy_domain, source_ip, entry) GROUP BY m.key) lists")
                 .append(" ON lists.key = g.key\n");
         // the days it sent on: with failing mail, where it fails (what the volume rules judge); else with mail
@@ -1062,11 +1060,10 @@ final class SourceAnalysis implements AutoCloseable {
     public void close() {
         try (Statement s = connection.createStatement()) {
             s.execute("DROP VIEW IF EXISTS temp.q_records");
-            for (String table : TABLES) {
-                s.execute("DROP TABLE IF EXISTS temp." + table);
-            }
-            for (String table : LIST_TABLES) {
-                s.execute("DROP TABLE IF EXISTS temp." + table);
+            for (String[] tables : new String[][] {TABLES, LIST_TABLES}) {
+                for (String table : tables) {
+                    s.execute("DROP TABLE IF EXISTS temp." + table);
+                }
             }
         } catch (SQLException e) {
             // temporary tables vanish with the connection anyway

@@ -37,11 +37,17 @@ public final class Store implements AutoCloseable {
     /** The memory limit of this reader's connection now, in bytes; 0 for a writer's or a fixed one. */
     private long memory;
 
-    private Store(Path file, DuckDBConnection connection, boolean readOnly) {
+    private Store(Path file, DuckDBConnection connection, boolean readOnly, long memory) {
         this.file = file;
         this.connection = connection;
         this.readOnly = readOnly;
-        this.memory = readOnly && READER_CAP > 0 ? startingMemory(file) : 0;
+        this.memory = memory;
+    }
+
+    /** A reader of the file: its connection starts with {@link #startingMemory}, when the cap is a size. */
+    private static Store reader(Path file, Wait wait) {
+        long memory = READER_CAP > 0 ? startingMemory(file) : 0;
+        return new Store(file, connect(file, true, wait, memory), true, memory);
     }
 
     /** Opens the database for writing, creating it and bringing its schema up to date as needed. */
@@ -55,7 +61,7 @@ public final class Store implements AutoCloseable {
         if (parent != null && !Files.isDirectory(parent)) {
             throw new StoreException(file + ": the folder " + parent + " does not exist");
         }
-        Store store = new Store(file, connect(file, false, wait), false);
+        Store store = new Store(file, connect(file, false, wait, 0), false, 0);
         try {
             store.migrate();
             store.verifyObjects();
@@ -76,7 +82,7 @@ public final class Store implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new StoreException(file + ": no such database; create it with dmarcq ingest");
         }
-        Store store = new Store(file, connect(file, true, wait), true);
+        Store store = reader(file, wait);
         int version = store.schemaVersion();
         if (version > MIGRATIONS.size()) {
             store.close();
@@ -255,7 +261,7 @@ public final class Store implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new StoreException(file + ": no such database; create it with dmarcq ingest");
         }
-        return new Store(file, connect(file, true, wait), true);
+        return reader(file, wait);
     }
 
     /**
@@ -484,9 +490,10 @@ public final class Store implements AutoCloseable {
     /**
      * A connection to the file. A reader's is an in-memory database with the file attached read-only
      * under the name DuckDB would give it: there the temporary tables of a question can spill to
-     * disk, so that its memory stays bounded (a file opened read-only cannot spill them).
+     * disk, so that its memory stays bounded (a file opened read-only cannot spill them). Its limit
+     * is {@code memory} bytes, or {@link #READER_MEMORY} as written when that is 0.
      */
-    private static DuckDBConnection connect(Path file, boolean readOnly, Wait wait) {
+    private static DuckDBConnection connect(Path file, boolean readOnly, Wait wait, long memory) {
         Properties properties = new Properties();
         // Extensions must never be fetched: only those built in (parquet, json, icu) exist offline.
         properties.setProperty("autoinstall_known_extensions", "false");
@@ -496,7 +503,7 @@ public final class Store implements AutoCloseable {
                 return Locks.retry(file, wait,
                         () -> (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties));
             }
-            properties.setProperty("memory_limit", READER_CAP > 0 ? startingMemory(file) / 1_000_000 + "MB" : READER_MEMORY);
+            properties.setProperty("memory_limit", memory > 0 ? memory / 1_000_000 + "MB" : READER_MEMORY);
             properties.setProperty("temp_directory", SPILL.toString());
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
             try {
