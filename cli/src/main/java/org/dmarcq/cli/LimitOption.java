@@ -34,7 +34,7 @@ final class LimitOption {
      * (csv and json stay data alone). {@code what} names the rows, plural ("addresses").
      */
     static void footer(Page<?> page, String what, Format format, PrintWriter out, PrintWriter err) {
-        long left = page.total() - page.rows().size();
+        long left = page.total() - page.shown();
         if (left <= 0) {
             return;
         }
@@ -46,7 +46,7 @@ final class LimitOption {
             }
         }
         String line = String.format(Locale.ROOT, "%,d of %,d %s shown; not shown: %s. --limit 0 shows all.",
-                page.rows().size(), page.total(), what, String.join(", ", classes));
+                page.shown(), page.total(), what, String.join(", ", classes));
         if (format == Format.TABLE) {
             Lines.println(out, line);
         } else {

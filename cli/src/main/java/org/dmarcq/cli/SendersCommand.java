@@ -3,7 +3,6 @@ package org.dmarcq.cli;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -66,39 +65,37 @@ final class SendersCommand implements Callable<Integer> {
         if (by == By.SYSTEM) {
             Page<SendingSystem> systems;
             try (Store store = namingOptions.open(scope.toScope(), err)) {
-                systems = SendingSystems.list(store, scope.toScope(), namingOptions.classes(), naming,
-                        new SendingSystems.Filter(false, null, 0, Set.of(), failing), rows);
+                SystemRows printed = new SystemRows(true, output.format, out);
+                systems = SendingSystems.each(store, scope.toScope(), namingOptions.classes(), naming,
+                        new SendingSystems.Filter(false, null, 0, Set.of(), failing), rows, printed);
+                printed.end();
             }
-            SystemRows.print(systems.rows(), true, output.format, out);
             LimitOption.footer(systems, "systems", output.format, out, err);
             return 0;
         }
-        Page<Sender> page;
-        try (Store store = namingOptions.open(scope.toScope(), err)) {
-            page = Senders.list(store, scope.toScope(), failing, namingOptions.classes(), naming, rows);
-        }
-        List<Sender> senders = page.rows();
-        List<Object[]> table = new ArrayList<>();
         boolean asTable = output.format == Format.TABLE;
-        for (Sender s : senders) {
-            String knownAs = s.inventoryName();
-            table.add(asTable
-                    ? new Object[] {s.sourceIp(), s.service(), knownAs, s.senderClass().word(), s.messages(), s.dmarcPass(),
-                            s.dmarcFail(), s.spfAligned(), s.dkimAligned(), s.reason(), s.headerFrom(), s.envelopeFrom(),
-                            s.dkimDomains(), s.reporters(), day(s.firstSeen()), day(s.lastSeen())}
-                    : new Object[] {s.sourceIp(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
-                            s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), s.firstSeen(),
-                            s.lastSeen(), s.disagreements(), s.service(), s.serviceType(), s.serviceEvidence(), s.ptr(), knownAs,
-                            s.sendingSystem(), s.senderClass().word(), SystemRows.evidence(s.evidence(), output.format)});
-        }
         List<String> columns = asTable
                 ? List.of("source_ip", "system", "inventory", "class", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned",
                         "dkim_aligned", "reason", "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen")
                 : List.of("source_ip", "messages", "dmarc_pass", "dmarc_fail", "spf_aligned", "dkim_aligned", "reason",
                         "header_from", "envelope_from", "dkim_domains", "reporters", "first_seen", "last_seen", "disagreements",
                         "system", "system_type", "system_evidence", "ptr", "inventory", "sending_system", "class", "evidence");
-        ResultPrinter.forCommand(out).dropFirst("last_seen", "first_seen", "reporters", "envelope_from", "header_from",
-                "dkim_domains", "dmarc_pass", "dkim_aligned", "spf_aligned", "inventory", "dmarc_fail").print(columns, table, output.format);
+        Page<Sender> page;
+        try (Store store = namingOptions.open(scope.toScope(), err)) {
+            ResultPrinter.Rows table = ResultPrinter.forCommand(out).dropFirst("last_seen", "first_seen", "reporters",
+                    "envelope_from", "header_from", "dkim_domains", "dmarc_pass", "dkim_aligned", "spf_aligned", "inventory",
+                    "dmarc_fail").rows(columns, output.format);
+            page = Senders.each(store, scope.toScope(), failing, namingOptions.classes(), naming, rows, s -> table.row(asTable
+                    ? new Object[] {s.sourceIp(), s.service(), s.inventoryName(), s.senderClass().word(), s.messages(),
+                            s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(), s.reason(), s.headerFrom(),
+                            s.envelopeFrom(), s.dkimDomains(), s.reporters(), day(s.firstSeen()), day(s.lastSeen())}
+                    : new Object[] {s.sourceIp(), s.messages(), s.dmarcPass(), s.dmarcFail(), s.spfAligned(), s.dkimAligned(),
+                            s.reason(), s.headerFrom(), s.envelopeFrom(), s.dkimDomains(), s.reporters(), s.firstSeen(),
+                            s.lastSeen(), s.disagreements(), s.service(), s.serviceType(), s.serviceEvidence(), s.ptr(),
+                            s.inventoryName(), s.sendingSystem(), s.senderClass().word(),
+                            SystemRows.evidence(s.evidence(), output.format)}));
+            table.end();
+        }
         LimitOption.footer(page, "addresses", output.format, out, err);
         return 0;
     }

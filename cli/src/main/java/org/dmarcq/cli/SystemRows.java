@@ -4,16 +4,21 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.dmarcq.analysis.Evidence;
 import org.dmarcq.analysis.SendingSystem;
 import org.dmarcq.cli.output.Format;
 import org.dmarcq.cli.output.ResultPrinter;
 
-/** Sending systems as rows: {@code unknown} and {@code senders --by system} (fields in docs/cli.md). */
-final class SystemRows {
-    private SystemRows() {}
+/** Sending systems as rows, printed as they come: {@code unknown} and {@code senders --by system} (fields in docs/cli.md). */
+final class SystemRows implements Consumer<SendingSystem> {
+    private final boolean withInventory;
+    private final Format format;
+    private final ResultPrinter.Rows rows;
 
-    static void print(List<SendingSystem> systems, boolean withInventory, Format format, PrintWriter out) {
+    SystemRows(boolean withInventory, Format format, PrintWriter out) {
+        this.withInventory = withInventory;
+        this.format = format;
         boolean table = format == Format.TABLE;
         List<String> columns = new ArrayList<>(List.of("system", "type", "ips", "ptr", "messages", "dmarc_pass", "dmarc_fail",
                 "spf_aligned", "dkim_aligned", "reason", "first_seen", "last_seen", "reporters", "header_from", "dkim_domains",
@@ -26,27 +31,34 @@ final class SystemRows {
         if (withInventory) {
             columns.add(1, "inventory");
         }
-        List<Object[]> rows = new ArrayList<>();
-        for (SendingSystem s : systems) {
-            List<Object> row = new ArrayList<>(Arrays.asList(s.name(), s.type(), s.ips(), s.ptr(), s.messages(), s.dmarcPass(),
-                    s.dmarcFail(), s.spfAligned(), s.dkimAligned(), s.reason(),
-                    table ? SendersCommand.day(s.firstSeen()) : s.firstSeen(), table ? SendersCommand.day(s.lastSeen()) : s.lastSeen(),
-                    s.reporters(), s.headerFrom(), s.dkimDomains(), s.envelopeFrom()));
-            if (table) {
-                row.add(1, s.senderClass().word());
-            } else {
-                row.add(s.senderClass().word());
-                row.add(s.sendingDays());
-                row.add(evidence(s.evidence(), format));
-            }
-            if (withInventory) {
-                row.add(1, s.inventoryName());
-            }
-            rows.add(row.toArray());
-        }
-        ResultPrinter.forCommand(out).dropFirst("reporters", "envelope_from", "header_from", "dkim_domains", "first_seen",
+        rows = ResultPrinter.forCommand(out).dropFirst("reporters", "envelope_from", "header_from", "dkim_domains", "first_seen",
                 "last_seen", "ptr", "dmarc_pass", "spf_aligned", "dkim_aligned", "type", "inventory", "ips", "dmarc_fail")
-                .print(columns, rows, format);
+                .rows(columns, format);
+    }
+
+    @Override
+    public void accept(SendingSystem s) {
+        boolean table = format == Format.TABLE;
+        List<Object> row = new ArrayList<>(Arrays.asList(s.name(), s.type(), s.ips(), s.ptr(), s.messages(), s.dmarcPass(),
+                s.dmarcFail(), s.spfAligned(), s.dkimAligned(), s.reason(),
+                table ? SendersCommand.day(s.firstSeen()) : s.firstSeen(), table ? SendersCommand.day(s.lastSeen()) : s.lastSeen(),
+                s.reporters(), s.headerFrom(), s.dkimDomains(), s.envelopeFrom()));
+        if (table) {
+            row.add(1, s.senderClass().word());
+        } else {
+            row.add(s.senderClass().word());
+            row.add(s.sendingDays());
+            row.add(evidence(s.evidence(), format));
+        }
+        if (withInventory) {
+            row.add(1, s.inventoryName());
+        }
+        rows.row(row.toArray());
+    }
+
+    /** Finishes the output. */
+    void end() {
+        rows.end();
     }
 
     /** Evidence as JSON objects {@code {kind, detail}}, or in CSV as a list of {@code kind: detail} (one per line of the cell). */

@@ -69,11 +69,12 @@ final class UnknownCommand implements Callable<Integer> {
         Page<SendingSystem> unknown;
         PrintWriter out = spec.commandLine().getOut();
         try (Store store = namingOptions.open(searched, spec.commandLine().getErr())) {
-            unknown = SendingSystems.list(store, searched, namingOptions.classes(), naming,
+            SystemRows rows = new SystemRows(false, output.format, out);
+            unknown = SendingSystems.each(store, searched, namingOptions.classes(), naming,
                     new SendingSystems.Filter(true, newSince == null ? null : newSince.atStartOfDay().toInstant(ZoneOffset.UTC),
-                            minMessages, wanted, false), limit.rows(output.format));
+                            minMessages, wanted, false), limit.rows(output.format), rows);
+            rows.end();
         }
-        SystemRows.print(unknown.rows(), false, output.format, out);
         LimitOption.footer(unknown, "systems", output.format, out, spec.commandLine().getErr());
         if (naming.inventory().entries().isEmpty() && output.format == Format.TABLE) {
             spec.commandLine().getErr().println("note: no inventory (" + namingOptions.inventoryPath()

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 import org.dmarcq.store.Store;
 
 /**
@@ -26,27 +26,27 @@ public final class Senders {
      * {@code limit} senders in their order (all when 0), and what the others are.
      */
     public static Page<Sender> list(Store store, Scope scope, boolean failingOnly, Classes classes, Naming naming, int limit) {
+        List<Sender> senders = new ArrayList<>();
+        Page<Sender> page = each(store, scope, failingOnly, classes, naming, limit, senders::add);
+        return new Page<>(senders, page.total(), page.notShown());
+    }
+
+    /**
+     * The same senders, given to {@code each} in their order as they are read rather than kept:
+     * tens of thousands of addresses need not fit in memory at once. The page has no rows.
+     */
+    public static Page<Sender> each(Store store, Scope scope, boolean failingOnly, Classes classes, Naming naming, int limit,
+                                    Consumer<? super Sender> each) {
         try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
-            List<Sender> rows = new ArrayList<>();
-            List<String> keys = new ArrayList<>();
-            Page<Void> page = analysis.addresses(failingOnly, limit, rs -> {
-                rows.add(new Sender(rs.getString("source_ip"), rs.getLong("messages"), rs.getLong("dmarc_pass"),
-                        rs.getLong("dmarc_fail"), rs.getLong("spf_aligned"), rs.getLong("dkim_aligned"), rs.getString("reason"),
-                        strings(rs, "header_from"), strings(rs, "envelope_from"), strings(rs, "dkim_domains"),
-                        strings(rs, "reporters"), Scope.instant(rs.getObject("first_seen", LocalDateTime.class)),
-                        Scope.instant(rs.getObject("last_seen", LocalDateTime.class)), rs.getLong("disagreements"),
-                        rs.getString("ptr"), rs.getString("service"), rs.getString("service_type"), rs.getString("service_detail"),
-                        rs.getString("system"), rs.getString("entry_name"), SourceAnalysis.classOf(rs.getString("rule")), List.of()));
-                keys.add(rs.getString("policy_domain") + " " + rs.getString("source_ip") + " " + rs.getString("entry_name"));
-            });
-            // the evidence comes from the facts of the source each row was classed by
-            Map<String, SourceAnalysis.Facts> facts = analysis.factsBySource(limit);
-            List<Sender> senders = new ArrayList<>(rows.size());
-            for (int i = 0; i < rows.size(); i++) {
-                SourceAnalysis.Facts f = facts.get(keys.get(i));
-                senders.add(rows.get(i).withEvidence(f == null ? List.of() : Explain.evidence(f)));
-            }
-            return new Page<>(senders, page.total(), page.notShown());
+            Page<Void> page = analysis.addresses(failingOnly, limit, (rs, facts) -> each.accept(new Sender(rs.getString("source_ip"),
+                    rs.getLong("address_messages"), rs.getLong("dmarc_pass"), rs.getLong("dmarc_fail"), rs.getLong("spf_aligned"),
+                    rs.getLong("dkim_aligned"), rs.getString("address_reason"), strings(rs, "address_header_from"),
+                    strings(rs, "address_envelope_from"), strings(rs, "address_dkim_domains"), strings(rs, "address_reporters"),
+                    Scope.instant(rs.getObject("address_first_seen", LocalDateTime.class)),
+                    Scope.instant(rs.getObject("address_last_seen", LocalDateTime.class)), rs.getLong("disagreements"),
+                    facts.ptr(), facts.service(), facts.serviceType(), facts.serviceDetail(), facts.system(), facts.entryName(),
+                    facts.senderClass(), Explain.evidence(facts))));
+            return Page.streamed(page.shown(), page.total(), page.notShown());
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.dmarcq.store.Store;
 
 /**
@@ -24,19 +25,30 @@ public final class SendingSystems {
     /** The first {@code limit} systems (all when 0) of those the filter lets through, in their order, and what the others are. */
     public static Page<SendingSystem> list(Store store, Scope scope, Classes classes, Naming naming, Filter filter, int limit) {
         List<SendingSystem> systems = new ArrayList<>();
+        Page<SendingSystem> page = each(store, scope, classes, naming, filter, limit, systems::add);
+        return new Page<>(systems, page.total(), page.notShown());
+    }
+
+    /**
+     * The same systems, given to {@code each} in their order as they are read rather than kept:
+     * where forgers send from tens of thousands of addresses, each is a system. The page has no rows.
+     */
+    public static Page<SendingSystem> each(Store store, Scope scope, Classes classes, Naming naming, Filter filter, int limit,
+                                           Consumer<? super SendingSystem> each) {
         try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
-            Page<SourceAnalysis.Facts> page = analysis.sendingSystems(filter.sql(), limit);
-            for (SourceAnalysis.Facts f : page.rows()) {
-                TreeSet<String> dkim = new TreeSet<>(f.dkimDomains());
-                dkim.addAll(f.failedDkimDomains());
-                systems.add(new SendingSystem(f.system(), f.serviceType(), f.ips(), f.ptrs(), f.messages(), f.messages() - f.failing(),
-                        f.failing(), f.spfAlignedMessages(), f.dkimAlignedMessages(), f.reason(), f.headerFrom(),
-                        List.copyOf(dkim), f.envelopeFrom(), f.reporters(), Scope.instant(f.firstSeen()), Scope.instant(f.lastSeen()),
-                        f.entryName(), f.senderClass(), Explain.evidence(f), f.service(), f.serviceDetail(), f.dkimDomains(),
-                        f.spfPassDomains(), f.sendingDays(), f.dkimKeys(), f.failingDkimKeys()));
-            }
-            return new Page<>(systems, page.total(), page.notShown());
+            Page<Void> page = analysis.sendingSystems(filter.sql(), limit, f -> each.accept(system(f)));
+            return Page.streamed(page.shown(), page.total(), page.notShown());
         }
+    }
+
+    private static SendingSystem system(SourceAnalysis.Facts f) {
+        TreeSet<String> dkim = new TreeSet<>(f.dkimDomains());
+        dkim.addAll(f.failedDkimDomains());
+        return new SendingSystem(f.system(), f.serviceType(), f.ips(), f.ptrs(), f.messages(), f.messages() - f.failing(),
+                f.failing(), f.spfAlignedMessages(), f.dkimAlignedMessages(), f.reason(), f.headerFrom(),
+                List.copyOf(dkim), f.envelopeFrom(), f.reporters(), Scope.instant(f.firstSeen()), Scope.instant(f.lastSeen()),
+                f.entryName(), f.senderClass(), Explain.evidence(f), f.service(), f.serviceDetail(), f.dkimDomains(),
+                f.spfPassDomains(), f.sendingDays(), f.dkimKeys(), f.failingDkimKeys());
     }
 
     /**

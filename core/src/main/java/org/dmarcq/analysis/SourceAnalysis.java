@@ -527,7 +527,7 @@ final class SourceAnalysis implements AutoCloseable {
      * condition on {@code q_system_groups}) lets through, and of them the first {@code limit} (all
      * when 0): the lists are the costly part, and are made for those alone.
      */
-    Page<Facts> sendingSystems(String filter, int limit) {
+    Page<Void> sendingSystems(String filter, int limit, Consumer<Facts> each) {
         String classWord = CLASS_OF_RULE.replace("rule", "s.rule");
         try {
             execute("""
@@ -547,9 +547,8 @@ final class SourceAnalysis implements AutoCloseable {
         String shown = "s.system || chr(0) || " + classWord + " IN (SELECT key FROM q_system_shown"
                 + (limit > 0 ? " WHERE position <= " + limit : "") + ")";
         lists(shown, false);
-        List<Facts> systems = new ArrayList<>();
-        query(SENDING_SYSTEMS.formatted(shown), systems::add);
-        return new Page<>(systems, count("SELECT count(*) FROM q_system_shown"), notShown("q_system_shown", limit));
+        long given = query(SENDING_SYSTEMS.formatted(shown), each);
+        return Page.streamed(given, count("SELECT count(*) FROM q_system_shown"), notShown("q_system_shown", limit));
     }
 
     /** The number of rows past the limit in a table of shown rows ({@code class}, {@code position}), by class. */
@@ -713,40 +712,36 @@ final class SourceAnalysis implements AutoCloseable {
                        list(value ORDER BY value) FILTER (WHERE kind = 'reporters') AS reporters,
                        list(value ORDER BY value) FILTER (WHERE kind = 'dkim_domains') AS dkim_domains
                 FROM distinct_names GROUP BY source_ip""".formatted(wanted);
-        String shown = """
-                SELECT a.* EXCLUDE (class, position), l.* EXCLUDE (source_ip)
-                FROM q_addresses a LEFT JOIN q_address_lists l USING (source_ip) %s ORDER BY position""".formatted(wanted);
         try {
             execute(sql);
             execute(lists);
-            long start = System.nanoTime();
-            try (ResultSet rs = select(ListColumns.asJson(connection, shown))) {
-                while (rs.next()) {
-                    each.accept(rs);
-                }
-                timing(shown, start);
-            }
         } catch (SQLException e) {
             throw failure(e);
         }
-        return new Page<>(List.of(), count("SELECT count(*) FROM q_addresses"), notShown("q_addresses", limit));
-    }
-
-    /** Receives the rows of {@link #addresses}. */
-    interface AddressRow {
-        void accept(ResultSet row) throws SQLException;
+        // each address beside the facts of the source it was classed by, for its evidence
+        String source = "EXISTS (SELECT 1 FROM q_addresses a WHERE a.policy_domain = s.policy_domain AND a.source_ip = s.source_ip"
+                + " AND a.entry = s.entry" + (limit > 0 ? " AND a.position <= " + limit : "") + ")";
+        lists(source, true);
+        String shown = """
+                SELECT f.*, a.messages AS address_messages, a.dmarc_pass, a.dmarc_fail, a.spf_aligned, a.dkim_aligned,
+                       a.disagreements, a.reason AS address_reason, a.first_seen AS address_first_seen,
+                       a.last_seen AS address_last_seen, l.header_from AS address_header_from,
+                       l.envelope_from AS address_envelope_from, l.reporters AS address_reporters,
+                       l.dkim_domains AS address_dkim_domains
+                FROM q_addresses a
+                JOIN (%s) f ON f.policy_domain = a.policy_domain AND f.source_ip = a.source_ip AND f.entry = a.entry
+                LEFT JOIN q_address_lists l ON l.source_ip = a.source_ip
+                %s ORDER BY a.position""".formatted(SOURCE_FACTS.formatted(source), wanted.replace("position", "a.position"));
+        long given = rows(shown, each);
+        return Page.streamed(given, count("SELECT count(*) FROM q_addresses"), notShown("q_addresses", limit));
     }
 
     /**
-     * The facts of every source, by policy domain, address and entry, for evidence beside the rows
-     * of {@link #addresses}: of the addresses it showed, when it was given a limit.
+     * Receives the rows of {@link #addresses}: the address's own columns (prefixed {@code address_}
+     * where a source's have the same name), and the facts of the source it was classed by.
      */
-    java.util.Map<String, Facts> factsBySource(int limit) {
-        java.util.Map<String, Facts> facts = new java.util.HashMap<>();
-        String condition = limit > 0 ? "s.source_ip IN (SELECT source_ip FROM q_addresses WHERE position <= " + limit + ")" : "TRUE";
-        lists(condition, true);
-        query(SOURCE_FACTS.formatted(condition), f -> facts.put(f.policyDomain() + " " + f.sourceIp() + " " + f.entryName(), f));
-        return facts;
+    interface AddressRow {
+        void accept(ResultSet row, Facts facts) throws SQLException;
     }
 
     /** Per policy domain: its messages, those from RFC 7489 receivers, and its failing messages by class. */
@@ -901,7 +896,7 @@ final class SourceAnalysis implements AutoCloseable {
                        CASE WHEN s.ptr IS NOT NULL THEN [s.ptr] END AS ptrs, s.scope_days, s.reason,
                        CASE WHEN s.reason IS NOT NULL THEN [s.reason] END AS reasons, s.service, s.service_type, s.service_detail,
                        CASE WHEN s.service IS NOT NULL THEN s.service_messages END AS service_messages, s.ptr, s.ptr_org,
-                       s.own_org, s.entry_name, s.entry_note, s.first_seen, s.last_seen%1$s, s.sending_days%2$s
+                       s.own_org, s.entry_name, s.entry_note, s.first_seen, s.last_seen%1$s, s.sending_days%2$s, s.entry
                 FROM members s LEFT JOIN q_source_lists l USING (policy_domain, source_ip, entry)
                 %3$s
                 ORDER BY s.quarantined + s.rejected DESC, s.failing DESC, s.messages DESC, s.policy_domain, s.source_ip
@@ -945,40 +940,53 @@ final class SourceAnalysis implements AutoCloseable {
         };
     }
 
-    private void query(String sql, Consumer<Facts> each) {
+    /** Gives each row of the query to {@code each}; returns how many there were. */
+    private long query(String sql, Consumer<Facts> each) {
+        return rows(sql, (rs, facts) -> each.accept(facts));
+    }
+
+    /** Gives each row of the query, and the facts it holds, to {@code each}; returns how many there were. */
+    private long rows(String sql, AddressRow each) {
         long start = System.nanoTime();
+        long rows = 0;
         try (ResultSet rs = select(ListColumns.asJson(connection, sql))) {
             boolean perDay = hasColumn(rs, "per_day_days");
             while (rs.next()) {
-                SortedMap<LocalDate, Double> days = new TreeMap<>();
-                if (perDay) {
-                    List<String> d = strings(rs, "per_day_days");
-                    List<String> n = strings(rs, "per_day_affected");
-                    for (int i = 0; i < d.size(); i++) {
-                        days.put(LocalDate.parse(d.get(i).substring(0, 10)), Double.parseDouble(n.get(i)));
-                    }
-                }
-                each.accept(new Facts(rs.getString("policy_domain"), rs.getString("system"), rs.getString("rule"),
-                        rs.getString("source_ip"), strings(rs, "ips"), rs.getInt("addresses"), rs.getLong("messages"),
-                        rs.getLong("failing"), rs.getDouble("quarantined"), rs.getDouble("rejected"), rs.getLong("absorbed"),
-                        rs.getLong("author_failed"), rs.getLong("authenticated"), rs.getLong("third_party_spf"),
-                        rs.getLong("strict_only"), rs.getLong("receiver_only"), rs.getLong("receiver_dkim"),
-                        rs.getLong("dkim_aligned_passing"),
-                        rs.getLong("messages_rfc7489"), rs.getInt("sending_days"), rs.getInt("scope_days"), rs.getString("reason"),
-                        strings(rs, "reasons"), rs.getString("service"), rs.getString("service_type"),
-                        rs.getString("service_detail"), rs.getLong("service_messages"), rs.getString("ptr"),
-                        rs.getString("ptr_org"), rs.getString("own_org"), rs.getString("entry_name"), rs.getString("entry_note"),
-                        rs.getObject("first_seen", LocalDateTime.class), rs.getObject("last_seen", LocalDateTime.class),
-                        strings(rs, "dkim_domains"), strings(rs, "selectors"), strings(rs, "spf_domains"),
-                        strings(rs, "broken"), strings(rs, "header_from"), days, rs.getLong("spf_aligned_messages"),
-                        rs.getLong("dkim_aligned_messages"), strings(rs, "ptrs"), strings(rs, "spf_pass_domains"),
-                        strings(rs, "envelope_from"), strings(rs, "reporters"), strings(rs, "failed_dkim_domains"),
-                        strings(rs, "dkim_keys"), strings(rs, "failing_dkim_keys")));
+                rows++;
+                each.accept(rs, facts(rs, perDay));
             }
             timing(sql, start);
         } catch (SQLException e) {
             throw failure(e);
         }
+        return rows;
+    }
+
+    private static Facts facts(ResultSet rs, boolean perDay) throws SQLException {
+        SortedMap<LocalDate, Double> days = new TreeMap<>();
+        if (perDay) {
+            List<String> d = strings(rs, "per_day_days");
+            List<String> n = strings(rs, "per_day_affected");
+            for (int i = 0; i < d.size(); i++) {
+                days.put(LocalDate.parse(d.get(i).substring(0, 10)), Double.parseDouble(n.get(i)));
+            }
+        }
+        return new Facts(rs.getString("policy_domain"), rs.getString("system"), rs.getString("rule"),
+                rs.getString("source_ip"), strings(rs, "ips"), rs.getInt("addresses"), rs.getLong("messages"),
+                rs.getLong("failing"), rs.getDouble("quarantined"), rs.getDouble("rejected"), rs.getLong("absorbed"),
+                rs.getLong("author_failed"), rs.getLong("authenticated"), rs.getLong("third_party_spf"),
+                rs.getLong("strict_only"), rs.getLong("receiver_only"), rs.getLong("receiver_dkim"),
+                rs.getLong("dkim_aligned_passing"),
+                rs.getLong("messages_rfc7489"), rs.getInt("sending_days"), rs.getInt("scope_days"), rs.getString("reason"),
+                strings(rs, "reasons"), rs.getString("service"), rs.getString("service_type"),
+                rs.getString("service_detail"), rs.getLong("service_messages"), rs.getString("ptr"),
+                rs.getString("ptr_org"), rs.getString("own_org"), rs.getString("entry_name"), rs.getString("entry_note"),
+                rs.getObject("first_seen", LocalDateTime.class), rs.getObject("last_seen", LocalDateTime.class),
+                strings(rs, "dkim_domains"), strings(rs, "selectors"), strings(rs, "spf_domains"),
+                strings(rs, "broken"), strings(rs, "header_from"), days, rs.getLong("spf_aligned_messages"),
+                rs.getLong("dkim_aligned_messages"), strings(rs, "ptrs"), strings(rs, "spf_pass_domains"),
+                strings(rs, "envelope_from"), strings(rs, "reporters"), strings(rs, "failed_dkim_domains"),
+                strings(rs, "dkim_keys"), strings(rs, "failing_dkim_keys"));
     }
 
     private static boolean hasColumn(ResultSet rs, String name) throws SQLException {

@@ -168,7 +168,7 @@ public final class ResultPrinter {
     public long print(ResultSet rs, Format format) throws SQLException {
         List<String> names = Values.names(rs.getMetaData());
         int[] types = Values.types(rs.getMetaData());
-        Sink sink = sink(format, names);
+        Rows sink = sink(format, names);
         while (rs.next()) {
             Object[] row = new Object[types.length];
             for (int i = 0; i < types.length; i++) {
@@ -181,14 +181,19 @@ public final class ResultPrinter {
 
     /** Prints rows of plain values (numbers, strings, times, lists) under the given column names. */
     public long print(List<String> names, List<Object[]> rows, Format format) {
-        Sink sink = sink(format, names);
+        Rows sink = sink(format, names);
         for (Object[] row : rows) {
             sink.row(row);
         }
         return sink.end();
     }
 
-    private Sink sink(Format format, List<String> names) {
+    /** Where rows go one at a time, for answers too long to hold: the table keeps only what it shows. */
+    public Rows rows(List<String> names, Format format) {
+        return sink(format, names);
+    }
+
+    private Rows sink(Format format, List<String> names) {
         return switch (format) {
             case TABLE -> new TableSink(names);
             case CSV -> new CsvSink(names);
@@ -197,14 +202,14 @@ public final class ResultPrinter {
     }
 
     /** Where rows go, one at a time. */
-    private interface Sink {
+    public interface Rows {
         void row(Object[] values);
 
         /** Finishes the output; returns the number of rows. */
         long end();
     }
 
-    private final class TableSink implements Sink {
+    private final class TableSink implements Rows {
         private final TextTable table;
         private long rows;
 
@@ -236,7 +241,7 @@ public final class ResultPrinter {
         }
     }
 
-    private final class CsvSink implements Sink {
+    private final class CsvSink implements Rows {
         private final CSVPrinter csv;
         private final List<String> record = new ArrayList<>();
         private long rows;
@@ -299,7 +304,7 @@ public final class ResultPrinter {
         }
     }
 
-    private final class JsonSink implements Sink {
+    private final class JsonSink implements Rows {
         private final List<String> names;
         private final JsonGenerator g;
         private long rows;
