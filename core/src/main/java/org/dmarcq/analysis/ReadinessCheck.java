@@ -245,7 +245,7 @@ public final class ReadinessCheck {
             WhatIf.bind(s, scope.parameters(), 0);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return Senders.strings(rs, 1);
+                return ListColumns.strings(rs, 1);
             }
         } catch (SQLException e) {
             throw new StoreException(store.file() + ": cannot list reporters: " + Store.problem(e), e);

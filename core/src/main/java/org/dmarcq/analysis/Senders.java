@@ -1,7 +1,5 @@
 package org.dmarcq.analysis;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,23 +36,14 @@ public final class Senders {
     public static Page<Sender> each(Store store, Scope scope, boolean failingOnly, Classes classes, Naming naming, int limit,
                                     Consumer<? super Sender> each) {
         try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
-            Page<Void> page = analysis.addresses(failingOnly, limit, (rs, facts) -> each.accept(new Sender(rs.getString("source_ip"),
-                    rs.getLong("address_messages"), rs.getLong("dmarc_pass"), rs.getLong("dmarc_fail"), rs.getLong("spf_aligned"),
-                    rs.getLong("dkim_aligned"), rs.getString("address_reason"), strings(rs, "address_header_from"),
-                    strings(rs, "address_envelope_from"), strings(rs, "address_dkim_domains"), strings(rs, "address_reporters"),
-                    Scope.instant(rs.getObject("address_first_seen", LocalDateTime.class)),
-                    Scope.instant(rs.getObject("address_last_seen", LocalDateTime.class)), rs.getLong("disagreements"),
-                    facts.ptr(), facts.service(), facts.serviceType(), facts.serviceDetail(), facts.system(), facts.entryName(),
-                    facts.senderClass(), Explain.evidence(facts))));
+            Page<Void> page = analysis.addresses(failingOnly, limit, (row, facts) -> each.accept(new Sender(row.string("source_ip"),
+                    row.number("address_messages"), row.number("dmarc_pass"), row.number("dmarc_fail"), row.number("spf_aligned"),
+                    row.number("dkim_aligned"), row.string("address_reason"), row.strings("address_header_from"),
+                    row.strings("address_envelope_from"), row.strings("address_dkim_domains"), row.strings("address_reporters"),
+                    Scope.instant(row.time("address_first_seen")), Scope.instant(row.time("address_last_seen")),
+                    row.number("disagreements"), facts.ptr(), facts.service(), facts.serviceType(), facts.serviceDetail(),
+                    facts.system(), facts.entryName(), facts.senderClass(), Explain.evidence(facts))));
             return Page.streamed(page.shown(), page.total(), page.notShown());
         }
-    }
-
-    static List<String> strings(ResultSet rs, String column) throws SQLException {
-        return ListColumns.strings(rs, column);
-    }
-
-    static List<String> strings(ResultSet rs, int column) throws SQLException {
-        return ListColumns.strings(rs, column);
     }
 }

@@ -741,7 +741,7 @@ final class SourceAnalysis implements AutoCloseable {
      * where a source's have the same name), and the facts of the source it was classed by.
      */
     interface AddressRow {
-        void accept(ResultSet row, Facts facts) throws SQLException;
+        void accept(Row row, Facts facts) throws SQLException;
     }
 
     /** Per policy domain: its messages, those from RFC 7489 receivers, and its failing messages by class. */
@@ -950,10 +950,11 @@ final class SourceAnalysis implements AutoCloseable {
         long start = System.nanoTime();
         long rows = 0;
         try (ResultSet rs = select(ListColumns.asJson(connection, sql))) {
-            boolean perDay = hasColumn(rs, "per_day_days");
+            Row row = new Row(rs);
+            boolean perDay = row.has("per_day_days");
             while (rs.next()) {
                 rows++;
-                each.accept(rs, facts(rs, perDay));
+                each.accept(row, facts(row, perDay));
             }
             timing(sql, start);
         } catch (SQLException e) {
@@ -962,44 +963,31 @@ final class SourceAnalysis implements AutoCloseable {
         return rows;
     }
 
-    private static Facts facts(ResultSet rs, boolean perDay) throws SQLException {
+    private static Facts facts(Row rs, boolean perDay) throws SQLException {
         SortedMap<LocalDate, Double> days = new TreeMap<>();
         if (perDay) {
-            List<String> d = strings(rs, "per_day_days");
-            List<String> n = strings(rs, "per_day_affected");
+            List<String> d = rs.strings("per_day_days");
+            List<String> n = rs.strings("per_day_affected");
             for (int i = 0; i < d.size(); i++) {
                 days.put(LocalDate.parse(d.get(i).substring(0, 10)), Double.parseDouble(n.get(i)));
             }
         }
-        return new Facts(rs.getString("policy_domain"), rs.getString("system"), rs.getString("rule"),
-                rs.getString("source_ip"), strings(rs, "ips"), rs.getInt("addresses"), rs.getLong("messages"),
-                rs.getLong("failing"), rs.getDouble("quarantined"), rs.getDouble("rejected"), rs.getLong("absorbed"),
-                rs.getLong("author_failed"), rs.getLong("authenticated"), rs.getLong("third_party_spf"),
-                rs.getLong("strict_only"), rs.getLong("receiver_only"), rs.getLong("receiver_dkim"),
-                rs.getLong("dkim_aligned_passing"),
-                rs.getLong("messages_rfc7489"), rs.getInt("sending_days"), rs.getInt("scope_days"), rs.getString("reason"),
-                strings(rs, "reasons"), rs.getString("service"), rs.getString("service_type"),
-                rs.getString("service_detail"), rs.getLong("service_messages"), rs.getString("ptr"),
-                rs.getString("ptr_org"), rs.getString("own_org"), rs.getString("entry_name"), rs.getString("entry_note"),
-                rs.getObject("first_seen", LocalDateTime.class), rs.getObject("last_seen", LocalDateTime.class),
-                strings(rs, "dkim_domains"), strings(rs, "selectors"), strings(rs, "spf_domains"),
-                strings(rs, "broken"), strings(rs, "header_from"), days, rs.getLong("spf_aligned_messages"),
-                rs.getLong("dkim_aligned_messages"), strings(rs, "ptrs"), strings(rs, "spf_pass_domains"),
-                strings(rs, "envelope_from"), strings(rs, "reporters"), strings(rs, "failed_dkim_domains"),
-                strings(rs, "dkim_keys"), strings(rs, "failing_dkim_keys"));
-    }
-
-    private static boolean hasColumn(ResultSet rs, String name) throws SQLException {
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-            if (rs.getMetaData().getColumnLabel(i).equals(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static List<String> strings(ResultSet rs, String column) throws SQLException {
-        return ListColumns.strings(rs, column);
+        return new Facts(rs.string("policy_domain"), rs.string("system"), rs.string("rule"),
+                rs.string("source_ip"), rs.strings("ips"), rs.integer("addresses"), rs.number("messages"),
+                rs.number("failing"), rs.decimal("quarantined"), rs.decimal("rejected"), rs.number("absorbed"),
+                rs.number("author_failed"), rs.number("authenticated"), rs.number("third_party_spf"),
+                rs.number("strict_only"), rs.number("receiver_only"), rs.number("receiver_dkim"),
+                rs.number("dkim_aligned_passing"),
+                rs.number("messages_rfc7489"), rs.integer("sending_days"), rs.integer("scope_days"), rs.string("reason"),
+                rs.strings("reasons"), rs.string("service"), rs.string("service_type"),
+                rs.string("service_detail"), rs.number("service_messages"), rs.string("ptr"),
+                rs.string("ptr_org"), rs.string("own_org"), rs.string("entry_name"), rs.string("entry_note"),
+                rs.time("first_seen"), rs.time("last_seen"),
+                rs.strings("dkim_domains"), rs.strings("selectors"), rs.strings("spf_domains"),
+                rs.strings("broken"), rs.strings("header_from"), days, rs.number("spf_aligned_messages"),
+                rs.number("dkim_aligned_messages"), rs.strings("ptrs"), rs.strings("spf_pass_domains"),
+                rs.strings("envelope_from"), rs.strings("reporters"), rs.strings("failed_dkim_domains"),
+                rs.strings("dkim_keys"), rs.strings("failing_dkim_keys"));
     }
 
     /** A number as an SQL literal. */

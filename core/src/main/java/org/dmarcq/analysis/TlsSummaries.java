@@ -29,8 +29,8 @@ public final class TlsSummaries {
                 b.successful = rs.getLong(3);
                 b.failed = rs.getLong(4);
                 b.reports = rs.getInt(5);
-                b.reporters = Senders.strings(rs, 6);
-                b.modes = Senders.strings(rs, 7);
+                b.reporters = ListColumns.strings(rs, 6);
+                b.modes = ListColumns.strings(rs, 7);
                 b.mismatched = rs.getLong(8);
                 builders.put(key(b.domain, b.type), b);
             });

@@ -51,13 +51,13 @@ public final class TlsWhatIf {
                     GROUP BY policy_domain ORDER BY policy_domain""", scope, rs -> {
                 Domain d = new Domain(rs.getString(1));
                 d.days = rs.getInt(2);
-                d.reporters = Senders.strings(rs, 3);
+                d.reporters = ListColumns.strings(rs, 3);
                 d.testingSessions = rs.getLong(4);
                 d.failedInTesting = rs.getLong(5);
-                d.modes = Senders.strings(rs, 6);
+                d.modes = ListColumns.strings(rs, 6);
                 d.lastDay = rs.getObject(8, LocalDate.class);
                 d.successfulInTesting = rs.getLong(9);
-                for (String host : Senders.strings(rs, 7)) {
+                for (String host : ListColumns.strings(rs, 7)) {
                     if (!host.startsWith("*")) {
                         d.mxSeen.add(host);
                     }
@@ -93,7 +93,7 @@ public final class TlsWhatIf {
                 if (mx != null) {
                     d.failedByMx.merge(mx, rs.getLong(7), Long::sum);
                 }
-                List<String> patterns = proposed != null ? proposed.mx() : Senders.strings(rs, 8);
+                List<String> patterns = proposed != null ? proposed.mx() : ListColumns.strings(rs, 8);
                 String type = rs.getString(2);
                 Acc c = d.cause(cause(type, mx, patterns));
                 c.sessions += rs.getLong(7);
