@@ -412,9 +412,11 @@ public final class Store implements AutoCloseable {
     private static final long READER_CAP = bytes(READER_MEMORY);
 
     /**
-     * What a reader starts with: 128 MB, or twice the file for a larger one, at most {@link #READER_CAP}.
-     * A small limit makes most questions faster (they touch less memory); one that needs more gets
-     * it from {@link #withMemory}.
+     * What a reader starts with: 192 MB, or four times the file for a larger one, at most
+     * {@link #READER_CAP}. A small limit makes most questions faster (they touch less memory); one
+     * that needs more gets it from {@link #withMemory}. Measured on months of 1M and 10M records:
+     * with less, their largest steps ran out of memory and ran again (a quarter second at 1M, a
+     * second of ten at 10M); with more, the 1M answers took more memory and no less time.
      */
     private static long startingMemory(Path file) {
         long size;
@@ -423,7 +425,7 @@ public final class Store implements AutoCloseable {
         } catch (IOException e) {
             size = 0;
         }
-        return Math.min(READER_CAP, Math.max(128_000_000L, 2 * size));
+        return Math.min(READER_CAP, Math.max(192_000_000L, 4 * size));
     }
 
     /** A size in DuckDB's units (KB, MB, GB, TB by 1000; KiB, MiB, GiB, TiB by 1024; B), or -1. */
