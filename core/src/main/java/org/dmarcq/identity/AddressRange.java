@@ -6,7 +6,7 @@ import java.net.UnknownHostException;
 import org.dmarcq.report.IpAddresses;
 
 /** An address range in CIDR notation, IPv4 or IPv6; a bare address is a range of one. */
-record AddressRange(byte[] network, int bits) {
+public record AddressRange(byte[] network, int bits) {
     static AddressRange parse(String cidr, String where) throws IOException {
         String[] parts = cidr.strip().split("/", 2);
         String ip = IpAddresses.canonical(parts[0]);
@@ -31,7 +31,7 @@ record AddressRange(byte[] network, int bits) {
     }
 
     /** @param address from {@link #bytes}, so that one address is parsed once for many ranges */
-    boolean contains(byte[] address) {
+    public boolean contains(byte[] address) {
         if (address == null || address.length != network.length) {
             return false;
         }
@@ -63,7 +63,7 @@ record AddressRange(byte[] network, int bits) {
     }
 
     /** The address's bytes, or null when it is not an IP address. */
-    static byte[] bytes(String canonicalIp) {
+    public static byte[] bytes(String canonicalIp) {
         try {
             return IpAddresses.canonical(canonicalIp) == null ? null : InetAddress.getByName(canonicalIp).getAddress();
         } catch (UnknownHostException e) {

@@ -25,7 +25,7 @@ import org.xbill.DNS.Section;
  * lines, NXDOMAIN for names it does not know, and nothing at all for names it is told to ignore
  * (a timeout). Counts the queries it receives.
  */
-final class LocalDnsServer implements AutoCloseable {
+public final class LocalDnsServer implements AutoCloseable {
     private final DatagramSocket socket;
     private final Map<String, List<Record>> records = new HashMap<>();
     private final Set<String> silent = new HashSet<>();
@@ -33,7 +33,7 @@ final class LocalDnsServer implements AutoCloseable {
     private final Thread loop;
 
     /** @param zone records in master-file syntax, one per line, names absolute */
-    LocalDnsServer(List<String> zone, List<String> silentNames) throws IOException {
+    public LocalDnsServer(List<String> zone, List<String> silentNames) throws IOException {
         for (String line : zone) {
             Record r = Record.fromString(Name.fromString(line.split("\\s+")[0]), org.xbill.DNS.Type.value(line.split("\\s+")[2]),
                     org.xbill.DNS.DClass.IN, 300, line.split("\\s+", 4)[3], Name.root);
@@ -49,11 +49,11 @@ final class LocalDnsServer implements AutoCloseable {
         loop.start();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
     }
 
-    int queries() {
+    public int queries() {
         return queries.get();
     }
 

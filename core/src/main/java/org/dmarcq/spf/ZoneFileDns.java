@@ -1,0 +1,54 @@
+package org.dmarcq.spf;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * {@link SpfDns} from zone files in master-file syntax (RFC 1035 §5, as dnsjava reads it): to try
+ * a record before publishing it, and to answer offline. Names the files do not hold are NXDOMAIN;
+ * a name they hold without the type asked for has no records.
+ */
+public final class ZoneFileDns implements SpfDns {
+    private final Map<String, List<Record>> records = new HashMap<>();
+
+    private ZoneFileDns() {}
+
+    /** Reads the files; an unreadable line is an error naming the file and line. */
+    public static ZoneFileDns read(List<Path> files) throws IOException {
+        ZoneFileDns dns = new ZoneFileDns();
+        for (Path file : files) {
+            try (Master master = new Master(file.toString())) {
+                for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
+                    dns.records.computeIfAbsent(key(r.getName()), k -> new ArrayList<>()).add(r);
+                }
+            } catch (TextParseException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
+        }
+        return dns;
+    }
+
+    private static String key(Name name) {
+        return name.toString().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public Answer lookup(String name, Type type) {
+        List<Record> held;
+        try {
+            held = records.get(key(ResolverDns.queryName(name, type)));
+        } catch (TextParseException | IllegalArgumentException e) {
+            return Answer.NXDOMAIN;
+        }
+        return held == null ? Answer.NXDOMAIN : Answer.of(ResolverDns.values(held, type));
+    }
+}
