@@ -30,16 +30,30 @@ final class DnsOptions {
             description = "The DNS server for reverse lookups: an IP address, with :PORT if not 53 (default: the system's).")
     String server;
 
-    /**
-     * Looks up the addresses of the scope that the database has no reverse DNS for, and keeps the
-     * names: the file is read, then held only to store them. On a terminal, progress goes to
-     * {@code err}; when lookups time out, one line says so. Returns how many were looked up.
-     */
     /** Whether reverse DNS is looked up at all (not {@code --offline}). */
     boolean looksUp() {
         return !offline;
     }
 
+    /** Where SPF records are looked up: the server of --dns, or the system's. */
+    org.dmarcq.spf.ResolverDns spfResolver() {
+        try {
+            return server == null ? org.dmarcq.spf.ResolverDns.system(TIMEOUT) : org.dmarcq.spf.ResolverDns.at(address(server), TIMEOUT);
+        } catch (java.io.IOException e) {
+            throw new UserException("no DNS resolver configured on this machine; use --dns SERVER, --zone FILE or --offline");
+        }
+    }
+
+    /** The server SPF records are looked up at, in words. */
+    String serverName() {
+        return server == null ? "the system's DNS server" : server;
+    }
+
+    /**
+     * Looks up the addresses of the scope that the database has no reverse DNS for, and keeps the
+     * names: the file is read, then held only to store them. On a terminal, progress goes to
+     * {@code err}; when lookups time out, one line says so. Returns how many were looked up.
+     */
     int refresh(Path file, Wait wait, PublicSuffixList list, Scope scope, PrintWriter err) {
         if (offline) {
             return 0;

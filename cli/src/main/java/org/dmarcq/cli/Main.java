@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Main.Version.class,
         description = "DMARC aggregate reports turned into answers: ingest them into a DuckDB file, then ask.",
         subcommands = {IngestCommand.class, SendersCommand.class, DomainsCommand.class, WhatIfCommand.class, ReadinessCommand.class,
-                UnknownCommand.class, InventoryCommand.class, TlsCommand.class, SqlCommand.class, ShellCommand.class,
+                UnknownCommand.class, InventoryCommand.class, SpfCommand.class, TlsCommand.class, SqlCommand.class, ShellCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Exit status: 0 success; 1 some input could not be read, or a query or the database failed;",

@@ -27,7 +27,8 @@ class HumanOutputTest extends CommandTest {
             List.of("senders", "--offline", "--by", "system"), List.of("senders", "--offline", "--failing", "--limit", "0"),
             List.of("unknown", "--offline"), List.of("whatif", "--offline", "--policy", "quarantine"),
             List.of("whatif", "--offline", "--policy", "reject", "--all"), List.of("readiness", "--offline"), List.of("domains"),
-            List.of("inventory", "suggest", "--offline"), List.of("tls"), List.of("tls", "whatif", "--mode", "enforce", "--min-days", "1"));
+            List.of("inventory", "suggest", "--offline"), List.of("tls"), List.of("tls", "whatif", "--mode", "enforce", "--min-days", "1"),
+            List.of("spf", "--offline", "--zone", "samples/spf.zone"));
 
     @TempDir Path temp;
 
@@ -129,8 +130,8 @@ class HumanOutputTest extends CommandTest {
 
     @Test
     void helpTextsKeepCommandsAndPathsWholeAtEightyColumns() {
-        for (String command : List.of("ingest", "senders", "domains", "whatif", "readiness", "unknown", "inventory suggest", "tls",
-                "tls whatif", "sql", "shell")) {
+        for (String command : List.of("ingest", "senders", "domains", "whatif", "readiness", "unknown", "inventory suggest", "spf",
+                "tls", "tls whatif", "sql", "shell")) {
             List<String> args = new ArrayList<>(List.of(command.split(" ")));
             args.add("--help");
             assertThat(run(args.toArray(String[]::new))).isZero();

@@ -4,10 +4,12 @@ import java.util.List;
 
 /**
  * A sending service and what gives it away: PTR names of its servers, DKIM signing domains,
- * envelope-from (bounce) domains, and the address ranges it sends from. A domain matches an entry
- * that is the same name or a parent of it.
+ * envelope-from (bounce) domains, the address ranges it sends from, and the domains its customers
+ * {@code include:} in their SPF records. A domain matches an entry that is the same name or a
+ * parent of it.
  */
-public record Service(String name, String type, List<String> ptr, List<String> dkim, List<String> envelope, List<String> cidr) {
+public record Service(String name, String type, List<String> ptr, List<String> dkim, List<String> envelope, List<String> cidr,
+                      List<String> spf) {
     public Service {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a service needs a name");
@@ -16,5 +18,6 @@ public record Service(String name, String type, List<String> ptr, List<String> d
         dkim = dkim == null ? List.of() : List.copyOf(dkim);
         envelope = envelope == null ? List.of() : List.copyOf(envelope);
         cidr = cidr == null ? List.of() : List.copyOf(cidr);
+        spf = spf == null ? List.of() : List.copyOf(spf);
     }
 }

@@ -118,6 +118,26 @@ public final class ServiceMap {
         return Optional.empty();
     }
 
+    /**
+     * The service an SPF {@code include:} target belongs to: one that lists it under {@code spf},
+     * else one whose envelope, PTR or DKIM domains it lies under ({@code _spf.google.com} is
+     * Google's); empty when none does.
+     */
+    public Optional<Service> forInclude(String domain) {
+        List<Service> services = services();
+        for (Service s : services) {
+            if (matches(domain, s.spf())) {
+                return Optional.of(s);
+            }
+        }
+        for (Service s : services) {
+            if (matches(domain, s.envelope()) || matches(domain, s.ptr()) || matches(domain, s.dkim())) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
     static boolean matches(String domain, List<String> entries) {
         if (domain == null) {
             return false;
@@ -134,7 +154,7 @@ public final class ServiceMap {
     private record File(List<Service> services) {}
 
     private static List<Entry> read(InputStream in, String name) throws IOException {
-        File file = YamlFiles.read(in, File.class, name, "service", "name, type, ptr, dkim, envelope, cidr");
+        File file = YamlFiles.read(in, File.class, name, "service", "name, type, ptr, dkim, envelope, cidr, spf");
         if (file == null || file.services() == null) {
             throw new IOException(name + ": no services: list");
         }
@@ -144,7 +164,8 @@ public final class ServiceMap {
             for (String cidr : s.cidr()) {
                 ranges.add(AddressRange.parse(cidr, name + ": service \"" + s.name() + "\""));
             }
-            entries.add(new Entry(new Service(s.name(), s.type(), lower(s.ptr()), lower(s.dkim()), lower(s.envelope()), s.cidr()),
+            entries.add(new Entry(new Service(s.name(), s.type(), lower(s.ptr()), lower(s.dkim()), lower(s.envelope()), s.cidr(),
+                    lower(s.spf())),
                     List.copyOf(ranges)));
         }
         return entries;

@@ -21,12 +21,17 @@ import org.dmarcq.spf.SpfRecord.Mechanism;
  * the same records query each name once.
  */
 public final class CheckHost {
-    static final int MAX_LOOKUPS = 10;
+    /** DNS-querying terms allowed in one evaluation (§4.6.4). */
+    public static final int MAX_LOOKUPS = 10;
     static final int MAX_VOID_LOOKUPS = 2;
     static final int MAX_NAMES = 10;
 
     private final SpfDns dns;
     private final Map<String, SpfDns.Answer> answers = new ConcurrentHashMap<>();
+    /** The parsed record of each domain looked up, or why it has none to evaluate. */
+    private final Map<String, Object> records = new ConcurrentHashMap<>();
+    /** The bytes of the addresses in A and AAAA answers, parsed once. */
+    private final Map<String, byte[]> addresses = new ConcurrentHashMap<>();
 
     public CheckHost(SpfDns dns) {
         this.dns = dns;
@@ -133,6 +138,8 @@ public final class CheckHost {
         }
     }
 
+    private static final Object NO_RECORD = new Object();
+
     private SpfResult check(String ip, String domain, int depth, State state, List<Step> path) throws Stop {
         if (!validDomain(domain)) {
             state.problem = "'" + domain + "' is not a domain name";
@@ -142,14 +149,21 @@ public final class CheckHost {
         if (depth > 0 && txt.isVoid()) {
             countVoid(state, domain, "has no TXT records");
         }
-        SpfRecord record;
-        try {
-            record = select(txt, domain);
-        } catch (Unavailable e) {
+        Object selected = records.computeIfAbsent(domain, k -> {
+            try {
+                SpfRecord r = select(txt, domain);
+                return r == null ? NO_RECORD : r;
+            } catch (Unavailable | SpfSyntaxException e) {
+                return e;
+            }
+        });
+        if (selected instanceof Unavailable e) {
             throw new Stop(SpfResult.TEMPERROR, e.getMessage());
-        } catch (SpfSyntaxException e) {
+        }
+        if (selected instanceof SpfSyntaxException e) {
             throw new Stop(SpfResult.PERMERROR, (e.getMessage().startsWith(domain) ? "" : domain + ": ") + e.getMessage());
         }
+        SpfRecord record = selected == NO_RECORD ? null : (SpfRecord) selected;
         if (record == null) {
             state.problem = domain + " has no SPF record";
             return SpfResult.NONE;
@@ -194,7 +208,7 @@ public final class CheckHost {
                 return true;
             case IP4:
             case IP6:
-                return within(d.network(), d.mechanism() == Mechanism.IP4 ? d.cidr4() : d.cidr6(), address);
+                return d.range().contains(address);
             case INCLUDE: {
                 String target = target(d.domainSpec(), context, state);
                 int mark = path.size();
@@ -283,14 +297,10 @@ public final class CheckHost {
         return names;
     }
 
-    private static boolean within(String network, int bits, byte[] address) {
-        byte[] net = AddressRange.bytes(network);
-        return net != null && new AddressRange(net, bits).contains(address);
-    }
-
-    private static boolean anyWithin(List<String> networks, int bits, byte[] address) {
+    private boolean anyWithin(List<String> networks, int bits, byte[] address) {
         for (String n : networks) {
-            if (within(n, bits, address)) {
+            byte[] net = addresses.computeIfAbsent(n, AddressRange::bytes);
+            if (net != null && new AddressRange(net, bits).contains(address)) {
                 return true;
             }
         }

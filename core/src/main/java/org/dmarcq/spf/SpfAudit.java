@@ -142,11 +142,10 @@ public final class SpfAudit {
                     .map(Finding::text).findFirst().orElse("");
         } else if (walk.lookups >= NEAR_LIMIT) {
             verdict = Verdict.VALID_NEAR_LIMIT;
-            reason = "valid, but needs " + walk.lookups + " of the " + CheckHost.MAX_LOOKUPS
-                    + " DNS lookups allowed: one more include may break it";
+            reason = walk.lookups + " of the " + CheckHost.MAX_LOOKUPS + " DNS lookups allowed: one more include may break it";
         } else {
             verdict = Verdict.VALID;
-            reason = "valid: " + walk.lookups + " of the " + CheckHost.MAX_LOOKUPS + " DNS lookups allowed";
+            reason = walk.lookups + " of the " + CheckHost.MAX_LOOKUPS + " DNS lookups allowed";
         }
         if (walk.voids > 0 && walk.voids <= CheckHost.MAX_VOID_LOOKUPS) {
             walk.findings.add(new Finding("void-lookups", d, walk.voids + " lookup" + (walk.voids == 1 ? "" : "s")

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dmarcq.identity.AddressRange;
 import org.dmarcq.report.IpAddresses;
 
 /**
@@ -25,10 +26,11 @@ public record SpfRecord(String text, List<Term> terms) {
     /**
      * A qualifier and a mechanism: {@code domainSpec} the target as written (null for the current
      * domain), {@code cidr4}/{@code cidr6} the prefix lengths of {@code a}, {@code mx}, {@code ip4}
-     * and {@code ip6} (32 and 128 when not given), {@code network} the address of {@code ip4}/{@code ip6}.
+     * and {@code ip6} (32 and 128 when not given), {@code network} the address of {@code ip4}/{@code ip6}
+     * and {@code range} its range.
      */
     public record Directive(String text, Qualifier qualifier, Mechanism mechanism, String domainSpec, int cidr4, int cidr6,
-                            String network) implements Term {}
+                            String network, AddressRange range) implements Term {}
 
     /** {@code name=value}: {@code redirect}, {@code exp} or one this evaluator ignores (name lower-cased). */
     public record Modifier(String text, String name, String value) implements Term {}
@@ -136,14 +138,14 @@ public record SpfRecord(String text, List<Term> terms) {
                 if (!argument.isEmpty()) {
                     throw new SpfSyntaxException("'" + term + "': 'all' takes nothing after it");
                 }
-                yield new Directive(term, qualifier, mechanism, null, 32, 128, null);
+                yield new Directive(term, qualifier, mechanism, null, 32, 128, null, null);
             }
             case INCLUDE, EXISTS -> {
                 if (!argument.startsWith(":")) {
                     throw new SpfSyntaxException("'" + term + "': '" + name + "' needs a domain (" + name + ":example.com)");
                 }
                 Macros.checkDomainSpec(argument.substring(1), term);
-                yield new Directive(term, qualifier, mechanism, argument.substring(1), 32, 128, null);
+                yield new Directive(term, qualifier, mechanism, argument.substring(1), 32, 128, null, null);
             }
             case PTR -> {
                 String spec = null;
@@ -153,7 +155,7 @@ public record SpfRecord(String text, List<Term> terms) {
                 } else if (!argument.isEmpty()) {
                     throw new SpfSyntaxException("'" + term + "': expected ptr or ptr:domain");
                 }
-                yield new Directive(term, qualifier, mechanism, spec, 32, 128, null);
+                yield new Directive(term, qualifier, mechanism, spec, 32, 128, null, null);
             }
             case A, MX -> {
                 Matcher cidr = DUAL_CIDR.matcher(argument);
@@ -173,7 +175,7 @@ public record SpfRecord(String text, List<Term> terms) {
                 } else if (!before.isEmpty()) {
                     throw new SpfSyntaxException("'" + term + "': expected " + name + ", " + name + ":domain or " + name + "/prefix");
                 }
-                yield new Directive(term, qualifier, mechanism, spec, v4, v6, null);
+                yield new Directive(term, qualifier, mechanism, spec, v4, v6, null, null);
             }
             case IP4, IP6 -> {
                 if (!argument.startsWith(":")) {
@@ -199,7 +201,8 @@ public record SpfRecord(String text, List<Term> terms) {
                 if (!right) {
                     throw new SpfSyntaxException("'" + term + "': '" + address + "' is not an IPv" + (v4 ? "4" : "6") + " address");
                 }
-                yield new Directive(term, qualifier, mechanism, null, v4 ? bits : 32, v4 ? 128 : bits, canonical);
+                yield new Directive(term, qualifier, mechanism, null, v4 ? bits : 32, v4 ? 128 : bits, canonical,
+                        new AddressRange(AddressRange.bytes(canonical), bits));
             }
         };
     }

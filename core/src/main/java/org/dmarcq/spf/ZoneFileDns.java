@@ -31,7 +31,10 @@ public final class ZoneFileDns implements SpfDns {
                     dns.records.computeIfAbsent(key(r.getName()), k -> new ArrayList<>()).add(r);
                 }
             } catch (TextParseException e) {
-                throw new IOException(file + ": " + e.getMessage(), e);
+                // dnsjava says "name:line: what"; the line and what, after the path as given
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^.*?:(\\d+): (.*)$", java.util.regex.Pattern.DOTALL)
+                        .matcher(String.valueOf(e.getMessage()));
+                throw new IOException(m.matches() ? file + ":" + m.group(1) + ": " + m.group(2) : file + ": " + e.getMessage(), e);
             }
         }
         return dns;

@@ -63,10 +63,10 @@ class ReportLoaderTest {
     @Test
     void aNewDatabaseHasTheCurrentSchemaVersion() {
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(7);
+            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(8);
         }
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(7);
+            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(8);
         }
     }
 
@@ -79,7 +79,9 @@ class ReportLoaderTest {
         }
         try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
             // Back to what schema version 1 had.
-            for (String drop : List.of("ALTER TABLE warnings DROP COLUMN detail", "ALTER TABLE warnings DROP COLUMN count",
+            for (String drop : List.of("DROP TABLE spf_dns_answers", "DROP TABLE spf_snapshot_domains", "DROP TABLE spf_snapshots",
+                    "DROP SEQUENCE spf_snapshot_ids", "DELETE FROM schema_version WHERE version = 8",
+                    "ALTER TABLE warnings DROP COLUMN detail", "ALTER TABLE warnings DROP COLUMN count",
                     "INSERT INTO warnings VALUES (1, 'old.xml', 'SPF result \"hardfail\" read as \"fail\" (3 times)')",
                     "DELETE FROM schema_version WHERE version = 7", "DROP VIEW report_days", "ALTER VIEW report_days_all RENAME TO report_days",
                     "DROP MACRO plausible_day", "DROP TABLE record_verdicts", "DROP MACRO TABLE evaluate_records",
@@ -95,7 +97,7 @@ class ReportLoaderTest {
         }
         assertThatThrownBy(() -> Store.openReadOnly(db)).hasMessageContaining("schema version 1 is older");
         try (Store store = Store.open(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(7);
+            assertThat(store.schemaVersion()).isEqualTo(8);
             assertThat(query(store, "SELECT string_agg(report_id, ',') FROM reports")).isEqualTo("before-v2");
             assertThat(query(store, "SELECT count(*) FROM record_verdicts")).isEqualTo("2");
             assertThat(query(store, "SELECT message || '|' || count || '|' || coalesce(detail, '-') FROM warnings"

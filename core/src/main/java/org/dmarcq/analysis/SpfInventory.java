@@ -1,0 +1,285 @@
+package org.dmarcq.analysis;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.dmarcq.identity.Service;
+import org.dmarcq.spf.CheckHost;
+import org.dmarcq.spf.SpfAudit;
+import org.dmarcq.spf.SpfDns;
+import org.dmarcq.store.Store;
+import org.dmarcq.store.StoreException;
+
+/**
+ * Which terms of each domain's SPF record still carry mail, and whose: every source address the
+ * reports show with the domain as its SPF (MAIL FROM) domain is evaluated with {@link CheckHost}
+ * over the given DNS answers, and its mail is counted under the top-level term that decided it.
+ * The domains are the policy domains of the scope and the other SPF domains of the reports under
+ * the same organizational domains (bounce subdomains).
+ */
+public final class SpfInventory {
+    private SpfInventory() {}
+
+    /** At most this many of the sources no term authorises are listed per domain, most messages first. */
+    static final int UNMATCHED_SHOWN = 20;
+
+    /**
+     * A top-level term: {@code status} {@code used} (it decided some address), {@code unused}, or
+     * {@code permerror} (it lies past the tenth DNS lookup); its mail in the scope, and the systems
+     * behind it, most messages first; {@code service} the service an {@code include:} belongs to.
+     */
+    public record Term(int position, String term, String status, long messages, long sources, Instant firstSeen, Instant lastSeen,
+                       long spfAlignedMessages, List<String> names, String service, int lookups) {}
+
+    /** A source that sent with the domain as SPF domain and that no term authorises: what dmarcq's evaluation gave, and the receivers'. */
+    public record Unmatched(String sourceIp, String system, long messages, String result, String reported, String problem) {}
+
+    /**
+     * One domain: its audit, its terms, its sources that no term authorises (the first
+     * {@link #UNMATCHED_SHOWN}; {@code unmatchedSources} counts all), the days of reports its mail
+     * covers, and the sources where dmarcq's result differs from what the receivers reported.
+     */
+    public record Domain(SpfAudit.Result audit, List<Term> terms, List<Unmatched> unmatched, long unmatchedSources,
+                         long unmatchedMessages, long messages, long sources, int days, long disagreements,
+                         List<String> disagreementCauses) {}
+
+    /** The domains whose SPF records a scope's questions need. */
+    public static List<String> domains(Store store, Scope scope) {
+        String sql = """
+                WITH mine AS (SELECT DISTINCT p.policy_domain FROM reports p WHERE %1$s),
+                orgs AS (SELECT DISTINCT d.organizational_domain AS org FROM mine m JOIN domains d ON d.name = m.policy_domain
+                         WHERE d.organizational_domain IS NOT NULL),
+                spf AS (
+                    SELECT DISTINCT lower(s.domain) AS domain FROM spf_results s
+                    JOIN records r ON r.record_key = s.record_key JOIN reports p ON p.report_key = r.report_key
+                    JOIN domains d ON d.name = s.domain
+                    WHERE %1$s AND coalesce(s.scope, 'mfrom') = 'mfrom' AND d.organizational_domain IN (SELECT org FROM orgs)
+                )
+                SELECT lower(policy_domain) FROM mine UNION SELECT domain FROM spf ORDER BY 1""".formatted(scope.where("p"));
+        List<String> domains = new ArrayList<>();
+        Object[] parameters = scope.parameters();
+        try (PreparedStatement s = store.connection().prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+                s.setObject(i + 1 + parameters.length, parameters[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    domains.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(store.file() + ": cannot list the SPF domains: " + Store.problem(e), e);
+        }
+        return domains;
+    }
+
+    /** Audits the domains, in parallel (each is a walk of DNS lookups). */
+    public static List<SpfAudit.Result> audit(List<String> domains, SpfDns dns) {
+        SpfAudit audit = new SpfAudit(dns);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, domains.size())), r -> {
+            Thread t = new Thread(r, "spf-audit");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<SpfAudit.Result>> futures = new ArrayList<>();
+            for (String d : domains) {
+                futures.add(pool.submit(() -> audit.audit(d)));
+            }
+            List<SpfAudit.Result> results = new ArrayList<>();
+            for (Future<SpfAudit.Result> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The inventory of each audited domain over the mail of the scope. */
+    public static List<Domain> run(Store store, Scope scope, List<SpfAudit.Result> audits, SpfDns dns, Classes classes,
+                                   Naming naming) {
+        try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
+            return inventory(store, scope, audits, dns, naming);
+        } catch (SQLException e) {
+            throw new StoreException(store.file() + ": cannot attribute the mail to SPF terms: " + Store.problem(e), e);
+        }
+    }
+
+    private static List<Domain> inventory(Store store, Scope scope, List<SpfAudit.Result> audits, SpfDns dns, Naming naming)
+            throws SQLException {
+        Connection c = store.connection();
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE OR REPLACE TEMP TABLE q_spf_domains (domain VARCHAR)");
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO q_spf_domains VALUES (?)")) {
+                for (SpfAudit.Result a : audits) {
+                    p.setString(1, a.domain());
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            s.execute("""
+                    CREATE OR REPLACE TEMP TABLE q_spf_mail AS
+                    SELECT lower(x.domain) AS domain, v.source_ip, sum(v.count) AS messages,
+                           min(v.begin_time) AS first_seen, max(v.end_time) AS last_seen,
+                           coalesce(sum(v.count) FILTER (WHERE v.spf_aligned AND x.result = 'pass'), 0) AS spf_aligned_messages,
+                           first(x.result ORDER BY v.count DESC, x.result) AS reported,
+                           count(DISTINCT x.result) AS reported_results
+                    FROM record_verdicts v JOIN spf_results x ON x.record_key = v.record_key
+                    WHERE %s AND coalesce(x.scope, 'mfrom') = 'mfrom' AND lower(x.domain) IN (SELECT domain FROM q_spf_domains)
+                    GROUP BY ALL""".formatted(scope.literalWhere("v")));
+        }
+        // the evaluation of each address against its SPF domain: the work that grows with addresses, in one pass
+        CheckHost check = new CheckHost(dns);
+        List<String[]> rows = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT domain, source_ip FROM q_spf_mail")) {
+            while (rs.next()) {
+                String domain = rs.getString(1);
+                String ip = rs.getString(2);
+                CheckHost.Evaluation e = check.evaluate(ip, domain);
+                CheckHost.Step top = e.topTerm();
+                rows.add(new String[] {domain, ip, e.result().word(), top == null ? null : top.term(),
+                        e.leafTerm() == null ? null : e.leafTerm().toString(), e.problem(), String.join("", e.unknownMacros())});
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE OR REPLACE TEMP TABLE q_spf_eval (domain VARCHAR, source_ip VARCHAR, result VARCHAR, top_term VARCHAR,
+                                                             leaf VARCHAR, problem VARCHAR, unknown_macros VARCHAR)""");
+            insert(s, "q_spf_eval", rows);
+        }
+        Map<String, Domain> byDomain = new LinkedHashMap<>();
+        for (SpfAudit.Result a : audits) {
+            byDomain.put(a.domain(), domain(c, a, naming));
+        }
+        return new ArrayList<>(byDomain.values());
+    }
+
+    /** Rows of text into a temporary table, a few thousand to a statement. */
+    private static void insert(Statement s, String table, List<String[]> rows) throws SQLException {
+        for (int from = 0; from < rows.size(); from += 2000) {
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" VALUES ");
+            for (int i = from; i < Math.min(rows.size(), from + 2000); i++) {
+                sql.append(i == from ? "(" : ", (");
+                String[] row = rows.get(i);
+                for (int j = 0; j < row.length; j++) {
+                    sql.append(j == 0 ? "" : ", ").append(row[j] == null ? "NULL" : "'" + row[j].replace("'", "''") + "'");
+                }
+                sql.append(')');
+            }
+            s.execute(sql.toString());
+        }
+    }
+
+    private static Domain domain(Connection c, SpfAudit.Result audit, Naming naming) throws SQLException {
+        Map<String, Term> terms = new LinkedHashMap<>();
+        String perTerm = """
+                WITH names AS (
+                    SELECT e.top_term, coalesce(s.system, e.source_ip) AS name, sum(m.messages) AS messages
+                    FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip)
+                    LEFT JOIN (SELECT source_ip, first(system ORDER BY messages DESC) AS system FROM q_sources GROUP BY 1) s
+                      ON s.source_ip = e.source_ip
+                    WHERE e.domain = ? AND e.top_term IS NOT NULL GROUP BY ALL
+                )
+                SELECT e.top_term, sum(m.messages), count(*), min(m.first_seen), max(m.last_seen), sum(m.spf_aligned_messages),
+                       (SELECT list(n.name ORDER BY n.messages DESC, n.name)[1:5] FROM names n WHERE n.top_term = e.top_term)
+                FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip)
+                WHERE e.domain = ? AND e.top_term IS NOT NULL GROUP BY e.top_term""";
+        Map<String, Object[]> used = new LinkedHashMap<>();
+        try (PreparedStatement p = c.prepareStatement(perTerm)) {
+            p.setString(1, audit.domain());
+            p.setString(2, audit.domain());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    used.put(rs.getString(1), new Object[] {rs.getLong(2), rs.getLong(3), rs.getObject(4, LocalDateTime.class),
+                            rs.getObject(5, LocalDateTime.class), rs.getLong(6), ListColumns.strings(rs, 7)});
+                }
+            }
+        }
+        for (SpfAudit.TopTerm t : audit.terms()) {
+            Object[] u = used.get(t.term());
+            String status = t.lastLookup() > CheckHost.MAX_LOOKUPS ? "permerror" : u != null ? "used" : "unused";
+            String service = null;
+            String text = t.term().toLowerCase(java.util.Locale.ROOT);
+            int colon = text.indexOf("include:");
+            if (colon >= 0 || text.startsWith("redirect=")) {
+                String target = colon >= 0 ? text.substring(colon + 8) : text.substring(9);
+                service = naming.services().forInclude(target).map(Service::name).orElse(null);
+            }
+            terms.put(t.term(), new Term(t.position(), t.term(), status, u == null ? 0 : (long) u[0], u == null ? 0 : (long) u[1],
+                    u == null ? null : Scope.instant((LocalDateTime) u[2]), u == null ? null : Scope.instant((LocalDateTime) u[3]),
+                    u == null ? 0 : (long) u[4], u == null ? List.of() : castList(u[5]), service, t.lookups()));
+        }
+        List<Unmatched> unmatched = new ArrayList<>();
+        String unmatchedSql = """
+                SELECT e.source_ip, s.system, m.messages, e.result, m.reported, e.problem
+                FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip)
+                LEFT JOIN (SELECT source_ip, first(system ORDER BY messages DESC) AS system FROM q_sources GROUP BY 1) s
+                  ON s.source_ip = e.source_ip
+                WHERE e.domain = ? AND e.result <> 'pass' ORDER BY m.messages DESC, e.source_ip LIMIT %d""".formatted(UNMATCHED_SHOWN);
+        try (PreparedStatement p = c.prepareStatement(unmatchedSql)) {
+            p.setString(1, audit.domain());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    unmatched.add(new Unmatched(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6)));
+                }
+            }
+        }
+        String totals = """
+                SELECT coalesce(sum(m.messages), 0), count(*),
+                       count(*) FILTER (WHERE e.result <> 'pass'), coalesce(sum(m.messages) FILTER (WHERE e.result <> 'pass'), 0),
+                       count(*) FILTER (WHERE (e.result = 'pass') <> (m.reported = 'pass')),
+                       (SELECT count(DISTINCT day) FROM (SELECT DISTINCT d.day FROM record_verdicts v
+                            JOIN spf_results x ON x.record_key = v.record_key JOIN report_days d ON d.report_key = v.report_key
+                            WHERE lower(x.domain) = ?)),
+                       count(*) FILTER (WHERE (e.result = 'pass') <> (m.reported = 'pass') AND e.unknown_macros <> ''),
+                       count(*) FILTER (WHERE (e.result = 'pass') <> (m.reported = 'pass') AND m.reported_results > 1)
+                FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip) WHERE e.domain = ?""";
+        try (PreparedStatement p = c.prepareStatement(totals)) {
+            p.setString(1, audit.domain());
+            p.setString(2, audit.domain());
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                List<String> causes = new ArrayList<>();
+                long disagreements = rs.getLong(5);
+                if (rs.getLong(7) > 0) {
+                    causes.add(rs.getLong(7) + " depend on a macro the reports cannot give (%{l}, %{h} or %{p})");
+                }
+                if (rs.getLong(8) > 0) {
+                    causes.add(rs.getLong(8) + " got different results from different receivers or days (the record or DNS"
+                            + " changed over the period)");
+                }
+                if (disagreements > rs.getLong(7) + rs.getLong(8)) {
+                    causes.add((causes.isEmpty() ? "likely" : "for the others") + ": the DNS answers changed since the reports,"
+                            + " or the receiver checked the HELO name");
+                }
+                return new Domain(audit, new ArrayList<>(terms.values()), unmatched, rs.getLong(3), rs.getLong(4), rs.getLong(1),
+                        rs.getLong(2), rs.getInt(6), disagreements, causes);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> castList(Object o) {
+        return (List<String>) o;
+    }
+}

@@ -1,0 +1,144 @@
+package org.dmarcq.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.dmarcq.ingest.Ingest;
+import org.dmarcq.spf.SpfAudit;
+import org.dmarcq.spf.SpfDns;
+import org.dmarcq.spf.SpfSnapshots;
+import org.dmarcq.spf.ZoneFileDns;
+import org.dmarcq.store.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Attribution of reported mail to SPF terms, over ingested reports and a zone file. */
+class SpfInventoryTest {
+    @TempDir Path temp;
+
+    private static final String ZONE = """
+            $TTL 300
+            example.com.        IN TXT "v=spf1 include:_spf.google.com ip4:192.0.2.25 include:servers.mcsv.net ~all"
+            bounce.example.com. IN TXT "v=spf1 include:sendgrid.net include:i1.test include:i2.test include:i3.test include:i4.test include:i5.test include:i6.test include:i7.test include:i8.test include:i9.test include:i10.test -all"
+            _spf.google.com.    IN TXT "v=spf1 ip4:209.85.128.0/17 ~all"
+            servers.mcsv.net.   IN TXT "v=spf1 ip4:205.201.128.0/20 -all"
+            sendgrid.net.       IN TXT "v=spf1 ip4:167.89.0.0/17 ~all"
+            i1.test. IN TXT "v=spf1 -all"
+            i2.test. IN TXT "v=spf1 -all"
+            i3.test. IN TXT "v=spf1 -all"
+            i4.test. IN TXT "v=spf1 -all"
+            i5.test. IN TXT "v=spf1 -all"
+            i6.test. IN TXT "v=spf1 -all"
+            i7.test. IN TXT "v=spf1 -all"
+            i8.test. IN TXT "v=spf1 -all"
+            i9.test. IN TXT "v=spf1 -all"
+            i10.test. IN TXT "v=spf1 ip4:10.9.9.9 -all"
+            """;
+
+    private Store load(Reports... reports) throws Exception {
+        Store store = Store.open(temp.resolve("s.duckdb"));
+        List<String> files = new ArrayList<>();
+        for (Reports r : reports) {
+            Path file = temp.resolve("r" + files.size() + ".xml");
+            Files.writeString(file, r.xml());
+            files.add(file.toString());
+        }
+        assertThat(Ingest.into(store).run(files).problems()).isEmpty();
+        return store;
+    }
+
+    private SpfDns zone() throws Exception {
+        Path file = temp.resolve("spf.zone");
+        Files.writeString(file, ZONE);
+        return ZoneFileDns.read(List.of(file));
+    }
+
+    private static Reports month() {
+        return Reports.day("a", 1).days(30)
+                .record("209.85.220.41", 500, "example.com", "example.com:pass", "example.com:pass", "pass/pass")
+                .record("192.0.2.25", 40, "example.com", null, "example.com:softfail", "fail/fail")
+                .record("203.0.113.9", 3, "example.com", null, "example.com:fail", "fail/fail")
+                .record("167.89.1.2", 200, "example.com", "example.com:pass", "bounce.example.com:pass", "pass/pass")
+                .record("198.51.100.77", 5, "example.com", null, "bounce.example.com:fail", "fail/fail");
+    }
+
+    private static List<SpfInventory.Domain> inventory(Store store, SpfDns dns) {
+        List<String> domains = SpfInventory.domains(store, Scope.all());
+        List<SpfAudit.Result> audits = SpfInventory.audit(domains, dns);
+        return SpfInventory.run(store, Scope.all(), audits, dns, Classes.defaults(), Naming.defaults());
+    }
+
+    private static Map<String, SpfInventory.Term> terms(SpfInventory.Domain d) {
+        return d.terms().stream().collect(Collectors.toMap(SpfInventory.Term::term, Function.identity()));
+    }
+
+    @Test
+    void theDomainsAreThePolicyDomainsAndTheirBounceDomains() throws Exception {
+        try (Store store = load(month())) {
+            assertThat(SpfInventory.domains(store, Scope.all())).containsExactly("bounce.example.com", "example.com");
+        }
+    }
+
+    @Test
+    void eachTermCarriesTheMailItDecided() throws Exception {
+        try (Store store = load(month())) {
+            SpfInventory.Domain d = inventory(store, zone()).stream().filter(x -> x.audit().domain().equals("example.com"))
+                    .findFirst().orElseThrow();
+            Map<String, SpfInventory.Term> terms = terms(d);
+            assertThat(terms.get("include:_spf.google.com")).extracting(SpfInventory.Term::status, SpfInventory.Term::messages,
+                    SpfInventory.Term::sources, SpfInventory.Term::service).containsExactly("used", 500L, 1L, "Google Workspace / Gmail");
+            assertThat(terms.get("include:_spf.google.com").spfAlignedMessages()).isEqualTo(500);
+            // the on-premises relay still sends through its ip4: term
+            assertThat(terms.get("ip4:192.0.2.25")).extracting(SpfInventory.Term::status, SpfInventory.Term::messages)
+                    .containsExactly("used", 40L);
+            // a dead include: no mail over the 30 days
+            assertThat(terms.get("include:servers.mcsv.net")).extracting(SpfInventory.Term::status, SpfInventory.Term::messages,
+                    SpfInventory.Term::service).containsExactly("unused", 0L, "Mailchimp");
+            assertThat(d.days()).isEqualTo(30);
+            assertThat(d.unmatched()).extracting(SpfInventory.Unmatched::sourceIp, SpfInventory.Unmatched::result)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("203.0.113.9", "softfail"));
+            // the relay's receivers said softfail; these records pass it: the cross-check says so
+            assertThat(d.disagreements()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRecordPastTheLookupLimitNamesTheMailThatGetsPermerror() throws Exception {
+        try (Store store = load(month())) {
+            SpfInventory.Domain d = inventory(store, zone()).stream().filter(x -> x.audit().domain().equals("bounce.example.com"))
+                    .findFirst().orElseThrow();
+            assertThat(d.audit().verdict()).isEqualTo(SpfAudit.Verdict.PERMERROR);
+            assertThat(d.audit().lookups()).isEqualTo(11);
+            Map<String, SpfInventory.Term> terms = terms(d);
+            // SendGrid's address matches at the first lookup and passes
+            assertThat(terms.get("include:sendgrid.net")).extracting(SpfInventory.Term::status, SpfInventory.Term::messages)
+                    .containsExactly("used", 200L);
+            // everything else reaches the eleventh lookup: the silently broken record
+            assertThat(terms.get("include:i10.test").status()).isEqualTo("permerror");
+            assertThat(terms.get("include:i10.test").messages()).isEqualTo(5);
+            assertThat(d.unmatched()).extracting(SpfInventory.Unmatched::sourceIp, SpfInventory.Unmatched::result)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("198.51.100.77", "permerror"));
+        }
+    }
+
+    @Test
+    void aSnapshotAnswersLaterRunsAsTheLookupsDid() throws Exception {
+        try (Store store = load(month())) {
+            SpfSnapshots.Recording recording = new SpfSnapshots.Recording(zone());
+            List<SpfAudit.Result> audits = SpfInventory.audit(SpfInventory.domains(store, Scope.all()), recording);
+            List<SpfInventory.Domain> live = SpfInventory.run(store, Scope.all(), audits, recording, Classes.defaults(),
+                    Naming.defaults());
+            SpfSnapshots.save(store, recording, "zone", java.time.LocalDateTime.of(2026, 12, 1, 12, 0), audits);
+            SpfSnapshots.Snapshot snapshot = SpfSnapshots.latest(store).orElseThrow();
+            assertThat(snapshot.takenAt()).isEqualTo(java.time.LocalDateTime.of(2026, 12, 1, 12, 0));
+            List<SpfInventory.Domain> offline = inventory(store, snapshot.dns());
+            assertThat(offline).usingRecursiveComparison().isEqualTo(live);
+        }
+    }
+}
