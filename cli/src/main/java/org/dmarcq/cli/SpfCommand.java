@@ -1,11 +1,6 @@
 package org.dmarcq.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +14,7 @@ import org.dmarcq.cli.output.Lines;
 import org.dmarcq.cli.output.ResultPrinter;
 import org.dmarcq.spf.SpfAudit;
 import org.dmarcq.spf.SpfDns;
-import org.dmarcq.spf.SpfSnapshots;
-import org.dmarcq.spf.ZoneFileDns;
 import org.dmarcq.store.Store;
-import org.dmarcq.store.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
                         + " domain as SPF domain is evaluated: its mail is counted under the term of your record that"
                         + " decided it. Terms that no mail used are unused."},
         mixinStandardHelpOptions = true,
+        subcommands = {SpfCommand.WhatIf.class, SpfCommand.Suggest.class},
         footer = {"",
                 "Exit status: 0, also when a record has findings; 1 when the scope has no reports.",
                 "",
@@ -45,16 +38,16 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  # try a record before publishing it:",
                 "  dmarcq spf --zone proposed.zone",
                 "  # no lookups: the records as the last run kept them:",
-                "  dmarcq spf --offline"})
+                "  dmarcq spf --offline",
+                "  # what would break if a term went:",
+                "  dmarcq spf whatif --domain example.com --remove ip4:192.0.2.10",
+                "  dmarcq spf suggest --domain example.com"})
 final class SpfCommand implements Callable<Integer> {
     @Mixin NamingOptions namingOptions;
     @Mixin ScopeOptions scope;
     @Mixin OutputOptions output;
 
-    @Option(names = "--zone", paramLabel = "FILE",
-            description = "Answer the SPF lookups from this zone file (master-file syntax; repeatable) instead of DNS;"
-                    + " names it does not hold do not exist. Nothing is kept.")
-    List<Path> zones;
+    @Mixin SpfOptions spf;
 
     @Spec CommandSpec spec;
 
@@ -63,73 +56,22 @@ final class SpfCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Scope asked = scope.toScope();
-        SpfDns zone = zone();
-        SpfSnapshots.Recording recording = null;
+        SpfDns zone = spf.zone();
+        SpfOptions.Answers answers;
         List<SpfInventory.Domain> domains;
         List<SpfAudit.Result> audits;
-        String source;
         try (Store store = namingOptions.open(asked, err)) {
-            List<String> names = SpfInventory.domains(store, asked);
-            SpfDns dns;
-            if (zone != null) {
-                dns = zone;
-                source = "the zone file" + (zones.size() == 1 ? " " + zones.get(0) : "s " + zones);
-            } else if (!namingOptions.dns.looksUp()) {
-                SpfSnapshots.Snapshot snapshot = SpfSnapshots.latest(store).orElseThrow(() -> new UserException(
-                        "no SPF records in the database yet: run dmarcq spf once without --offline (it looks them up and keeps"
-                                + " them), or give --zone FILE"));
-                dns = snapshot.dns();
-                source = "the records as looked up on " + snapshot.takenAt().toString().replace('T', ' ').replaceAll("\\.\\d+$", "")
-                        + " UTC from " + snapshot.dnsServer();
-            } else {
-                recording = new SpfSnapshots.Recording(namingOptions.dns.spfResolver());
-                dns = recording;
-                source = "DNS (" + namingOptions.dns.serverName() + ")";
-            }
-            audits = SpfInventory.audit(names, dns);
-            domains = SpfInventory.run(store, asked, audits, dns, namingOptions.classes(), namingOptions.naming());
+            answers = spf.answers(zone, store, namingOptions.dns);
+            audits = SpfInventory.audit(SpfInventory.domains(store, asked), answers.dns());
+            domains = SpfInventory.run(store, asked, audits, answers.dns(), namingOptions.classes(), namingOptions.naming());
         }
-        if (recording != null) {
-            keep(recording, audits, err);
-        }
+        SpfOptions.keep(answers, audits, namingOptions, err);
         switch (output.format) {
             case JSON -> json(domains, out);
             case CSV -> csv(domains, out);
-            case TABLE -> table(domains, source, out);
+            case TABLE -> table(domains, answers.source(), out);
         }
         return 0;
-    }
-
-    private SpfDns zone() {
-        if (zones == null || zones.isEmpty()) {
-            return null;
-        }
-        for (Path z : zones) {
-            if (!Files.isReadable(z)) {
-                throw new UserException("--zone " + z + ": no such file");
-            }
-        }
-        try {
-            return ZoneFileDns.read(zones);
-        } catch (IOException e) {
-            throw new UserException("--zone: " + e.getMessage());
-        }
-    }
-
-    /** Keeps what was looked up, unless nothing answered (then the last snapshot stays the latest). */
-    private void keep(SpfSnapshots.Recording recording, List<SpfAudit.Result> audits, PrintWriter err) {
-        if (!recording.answered()) {
-            err.println("dmarcq: spf: no answer from " + namingOptions.dns.serverName() + "; nothing kept (--offline uses the"
-                    + " records of the last run)");
-            err.flush();
-            return;
-        }
-        try (Store writer = Store.open(namingOptions.database.existing(), namingOptions.database.waiting(err))) {
-            SpfSnapshots.save(writer, recording, namingOptions.dns.serverName(), LocalDateTime.now(ZoneOffset.UTC), audits);
-        } catch (StoreException e) {
-            err.println("dmarcq: the SPF records were not kept (" + e.getMessage() + "); they are looked up again next time");
-            err.flush();
-        }
     }
 
     private static void table(List<SpfInventory.Domain> domains, String source, PrintWriter out) {
@@ -273,5 +215,236 @@ final class SpfCommand implements Callable<Integer> {
             list.add(m);
         }
         ResultPrinter.printJson(out, list);
+    }
+
+    /** The domain a what-if is about: {@code --domain}, or the only policy domain of the store. */
+    static String domainOf(ScopeOptions scope, Store store) {
+        Scope asked = scope.toScope();
+        if (asked.domain() != null) {
+            return asked.domain();
+        }
+        List<String> policyDomains = SpfInventory.policyDomains(store);
+        if (policyDomains.size() == 1) {
+            return policyDomains.get(0);
+        }
+        throw UserException.usage("--domain DOMAIN: which domain's SPF record (the reports are for " + String.join(", ", policyDomains)
+                + ")");
+    }
+
+    /** The mail a what-if judges: every policy domain's mail with the record's domain as SPF domain, in the period asked. */
+    static Scope mailScope(ScopeOptions scope) {
+        Scope asked = scope.toScope();
+        return new Scope(null, asked.since(), asked.until());
+    }
+
+    @Command(name = "whatif",
+            description = {"What would stop passing SPF if the record changed: give the terms to remove, or the whole new record.",
+                    "Every source that sent with the domain as SPF domain is evaluated against the record as it is and as"
+                            + " proposed. For those that would stop passing: their messages, and of them those that would then"
+                            + " fail DMARC because they have no aligned DKIM signature: the difference between a harmless"
+                            + " cleanup and the next rollback. Also the DNS lookups the proposed record needs."},
+            mixinStandardHelpOptions = true,
+            footer = {"",
+                    "Examples:",
+                    "  dmarcq spf whatif --domain example.com --remove ip4:192.0.2.10 --remove include:servers.mcsv.net",
+                    "  dmarcq spf whatif --domain example.com --record \"v=spf1 include:_spf.google.com -all\""})
+    static final class WhatIf implements Callable<Integer> {
+        @Mixin NamingOptions namingOptions;
+        @Mixin ScopeOptions scope;
+        @Mixin OutputOptions output;
+        @Mixin SpfOptions spf;
+
+        @Option(names = "--remove", paramLabel = "TERM", description = "A term of the record to remove, as written in it (repeatable).")
+        List<String> remove;
+
+        @Option(names = "--record", paramLabel = "TEXT", description = "The whole proposed record, \"v=spf1 ...\".")
+        String record;
+
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if ((remove == null || remove.isEmpty()) == (record == null)) {
+                throw UserException.usage("spf whatif: give --remove TERM (repeatable) or --record TEXT, not both");
+            }
+            if (record != null) {
+                try {
+                    org.dmarcq.spf.SpfRecord.parse(record.strip());
+                } catch (org.dmarcq.spf.SpfSyntaxException e) {
+                    throw UserException.usage("--record: " + e.getMessage());
+                }
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            SpfDns zone = spf.zone();
+            SpfOptions.Answers answers;
+            SpfInventory.WhatIf result;
+            SpfAudit.Result current;
+            try (Store store = namingOptions.open(mailScope(scope), err)) {
+                String domain = domainOf(scope, store);
+                answers = spf.answers(zone, store, namingOptions.dns);
+                current = new SpfAudit(answers.dns()).audit(domain);
+                String proposed = record != null ? record.strip() : removed(current, remove);
+                result = SpfInventory.whatIf(store, mailScope(scope), domain, proposed, answers.dns(), namingOptions.classes(),
+                        namingOptions.naming());
+            }
+            SpfOptions.keep(answers, List.of(current), namingOptions, err);
+            print(result, current, remove == null ? "the proposed record" : "removing " + String.join(" and ", remove), output.format,
+                    out);
+            return 0;
+        }
+    }
+
+    /** The record without the given terms; a term it does not hold is a usage error that lists those it does. */
+    static String removed(SpfAudit.Result current, List<String> remove) {
+        if (current.record() == null) {
+            throw new UserException(current.domain() + " has no SPF record to remove terms from (" + current.reason()
+                    + "); give the whole record with --record");
+        }
+        List<String> kept = new ArrayList<>();
+        List<String> left = new ArrayList<>(remove);
+        for (String term : current.record().substring(6).strip().split(" +")) {
+            if (left.removeIf(r -> r.strip().equalsIgnoreCase(term))) {
+                continue;
+            }
+            kept.add(term);
+        }
+        if (!left.isEmpty()) {
+            throw UserException.usage("--remove " + String.join(", ", left) + ": not a term of " + current.domain()
+                    + "'s record; its terms: " + current.record().substring(6).strip());
+        }
+        return ("v=spf1 " + String.join(" ", kept)).strip();
+    }
+
+    @Command(name = "suggest",
+            description = {"A cleaned SPF record to start from: the terms that carried no mail in the period removed, and address"
+                    + " ranges already covered by another term dropped, with its DNS lookups and what it would break."},
+            mixinStandardHelpOptions = true,
+            footer = {"",
+                    "Examples:",
+                    "  dmarcq spf suggest --domain example.com",
+                    "  dmarcq spf suggest --domain example.com --since 2026-09-01"})
+    static final class Suggest implements Callable<Integer> {
+        @Mixin NamingOptions namingOptions;
+        @Mixin ScopeOptions scope;
+        @Mixin OutputOptions output;
+        @Mixin SpfOptions spf;
+
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            SpfDns zone = spf.zone();
+            SpfOptions.Answers answers;
+            SpfInventory.WhatIf result;
+            SpfInventory.Domain inventory;
+            List<String> dropped;
+            try (Store store = namingOptions.open(mailScope(scope), err)) {
+                String domain = domainOf(scope, store);
+                answers = spf.answers(zone, store, namingOptions.dns);
+                List<SpfAudit.Result> audits = SpfInventory.audit(List.of(domain), answers.dns());
+                inventory = SpfInventory.run(store, mailScope(scope), audits, answers.dns(), namingOptions.classes(),
+                        namingOptions.naming()).get(0);
+                if (inventory.audit().record() == null) {
+                    throw new UserException(domain + ": " + inventory.audit().reason() + "; nothing to clean");
+                }
+                dropped = SpfInventory.removable(inventory);
+                String proposed = dropped.isEmpty() ? inventory.audit().record() : removed(inventory.audit(), dropped);
+                result = SpfInventory.whatIf(store, mailScope(scope), domain, proposed, answers.dns(), namingOptions.classes(),
+                        namingOptions.naming());
+            }
+            SpfOptions.keep(answers, List.of(inventory.audit()), namingOptions, err);
+            if (output.format == Format.TABLE && dropped.isEmpty()) {
+                Lines.printf(out, "%s: every term carried mail over %,d %s of reports and no range repeats another: nothing to"
+                        + " remove.%n", inventory.audit().domain(), inventory.days(), inventory.days() == 1 ? "day" : "days");
+                out.flush();
+                return 0;
+            }
+            print(result, inventory.audit(), dropped.isEmpty() ? "the record as it is" : "removing " + String.join(" and ", dropped),
+                    output.format, out);
+            return 0;
+        }
+    }
+
+    private static void print(SpfInventory.WhatIf r, SpfAudit.Result current, String change, Format format, PrintWriter out) {
+        SpfAudit.Result p = r.proposed();
+        if (format == Format.JSON) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("domain", r.domain());
+            m.put("current_record", r.currentRecord());
+            m.put("record", p.record());
+            m.put("verdict", p.verdict().word());
+            m.put("reason", p.reason());
+            m.put("lookups", p.lookups());
+            m.put("current_lookups", current.lookups());
+            m.put("days", r.days());
+            m.put("spf_fail_messages", r.spfFailMessages());
+            m.put("dmarc_fail_messages", r.dmarcFailMessages());
+            List<Object> senders = new ArrayList<>();
+            for (SpfInventory.Affected a : r.lost()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("source_ip", a.sourceIp());
+                x.put("system", a.system());
+                x.put("messages", a.messages());
+                x.put("dmarc_fail_messages", a.dmarcFailMessages());
+                x.put("messages_per_day", Math.round(a.messagesPerDay() * 10) / 10.0);
+                x.put("term_now", a.termNow());
+                x.put("result_now", a.resultNow());
+                x.put("result_proposed", a.resultProposed());
+                senders.add(x);
+            }
+            m.put("senders", senders);
+            m.put("gained_sources", r.gainedSources());
+            m.put("gained_messages", r.gainedMessages());
+            List<Object> findings = new ArrayList<>();
+            for (SpfAudit.Finding f : p.findings()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("kind", f.kind());
+                x.put("domain", f.domain());
+                x.put("text", f.text());
+                findings.add(x);
+            }
+            m.put("findings", findings);
+            ResultPrinter.printJson(out, m);
+            return;
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (SpfInventory.Affected a : r.lost()) {
+            rows.add(new Object[] {a.sourceIp(), a.system(), a.messages(), a.dmarcFailMessages(), Math.round(a.messagesPerDay() * 10) / 10.0,
+                    a.termNow(), a.resultProposed()});
+        }
+        List<String> columns = List.of("source_ip", "system", "messages", "dmarc_fail", "per_day", "passes_now_by", "proposed");
+        if (format == Format.CSV) {
+            new ResultPrinter(out, Integer.MAX_VALUE).print(columns, rows, Format.CSV);
+            return;
+        }
+        Lines.printf(out, "%s, %s:%n", r.domain(), change);
+        Lines.println(out, "  " + p.record());
+        Lines.printf(out, "  %s: %s (now %d).%n", p.verdict().word(), p.reason(), current.lookups());
+        if (r.lost().isEmpty()) {
+            Lines.printf(out, "  Nothing that passes SPF now would stop passing, over %,d %s of reports: a harmless change.%n",
+                    r.days(), r.days() == 1 ? "day" : "days");
+        } else {
+            long sources = r.lost().size();
+            Lines.printf(out, "  Would stop passing SPF: %,d %s from %,d %s over %,d %s of reports; %,d of them would then fail"
+                            + " DMARC (no aligned DKIM signature).%n", r.spfFailMessages(), r.spfFailMessages() == 1 ? "message" : "messages",
+                    sources, sources == 1 ? "source" : "sources", r.days(), r.days() == 1 ? "day" : "days", r.dmarcFailMessages());
+            ResultPrinter.forCommand(out).dropFirst("per_day", "proposed", "passes_now_by").print(columns, rows, Format.TABLE);
+            if (r.dmarcFailMessages() == 0) {
+                Lines.println(out, "  Their mail has aligned DKIM: DMARC still passes, but SPF is their second way to pass.");
+            }
+        }
+        if (r.gainedSources() > 0) {
+            Lines.printf(out, "  Would start passing SPF: %,d %s, %,d %s.%n", r.gainedSources(), r.gainedSources() == 1 ? "source" : "sources",
+                    r.gainedMessages(), r.gainedMessages() == 1 ? "message" : "messages");
+        }
+        for (SpfAudit.Finding f : p.findings()) {
+            if (!f.kind().equals("too-many-lookups")) {
+                Lines.println(out, "  - " + (f.domain().equals(p.domain()) ? "" : f.domain() + ": ") + f.text());
+            }
+        }
+        out.flush();
     }
 }

@@ -173,7 +173,7 @@ class AnalysisCommandsTest extends CommandTest {
         Files.writeString(services, "services:\n  - name: X\n    domains: [a.example]\n");
         assertThat(run("senders", "--offline", "--db", db(), "--services", services.toString())).isEqualTo(1);
         assertThat(err.toString()).isEqualTo("dmarcq: " + services
-                + ": services[1]: unknown key \"domains\"; the keys of a service are name, type, ptr, dkim, envelope, cidr\n");
+                + ": services[1]: unknown key \"domains\"; the keys of a service are name, type, ptr, dkim, envelope, cidr, spf\n");
     }
 
     @Test

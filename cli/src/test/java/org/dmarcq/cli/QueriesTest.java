@@ -42,8 +42,8 @@ class QueriesTest {
             s.execute("INSERT INTO reverse_dns VALUES ('209.85.220.41', 'mail-f41.google.com', true, NULL, TIMESTAMP '2025-11-06')");
             // as if dmarcq spf had looked the records up twice, and the record had changed between
             s.execute("INSERT INTO spf_snapshots VALUES (1, TIMESTAMP '2025-11-06', '192.0.2.53'), (2, TIMESTAMP '2025-11-07', '192.0.2.53')");
-            s.execute("INSERT INTO spf_snapshot_domains VALUES (1, 'example.com', 'v=spf1 ip4:192.0.2.0/24 -all', 'valid', 0),"
-                    + " (2, 'example.com', 'v=spf1 include:_spf.google.com -all', 'valid', 4)");
+            s.execute("INSERT INTO spf_snapshot_domains VALUES (1, 'example.com', 'v=spf1 ip4:192.0.2.0/24 -all', 'valid', 0, true),"
+                    + " (2, 'example.com', 'v=spf1 include:_spf.google.com -all', 'valid', 4, true)");
             s.execute("INSERT INTO spf_dns_answers VALUES (1, 'example.com', 'TXT', 'ok', 0, 'v=spf1 ip4:192.0.2.0/24 -all', NULL),"
                     + " (2, 'example.com', 'TXT', 'ok', 0, 'v=spf1 include:_spf.google.com -all', NULL)");
         }

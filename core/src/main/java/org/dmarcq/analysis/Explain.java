@@ -28,11 +28,17 @@ final class Explain {
                     + " source"));
             case "ptr" -> evidence.add(new Evidence(Kind.PTR, "its reverse DNS name " + f.ptr() + " (forward-confirmed) is under "
                     + f.ownOrg()));
+            case "spf-record" -> evidence.add(new Evidence(Kind.SPF, "its address is authorised by " + f.spfTerm()
+                    + ": a term of your own, in the record you publish"));
             case "dkim" -> evidence.add(new Evidence(Kind.DKIM, String.format(Locale.ROOT, "DKIM aligned with %s passes on %,d of"
                     + " its messages: the same address also sends your signed mail", domain, f.dkimAlignedPassing())));
             default -> {
                 // the rules below describe, they do not tie the source to the owner
             }
+        }
+        if (f.spfTerm() != null && !f.rule().equals("spf-record")) {
+            evidence.add(new Evidence(Kind.SPF, "its address is authorised by " + f.spfTerm() + (f.spfOwn() ? ""
+                    : ": a shared service's, which authorises its other customers too, so no evidence that the mail is yours")));
         }
         if (f.rule().equals("forwarder")) {
             if (f.absorbed() > 0) {
@@ -74,7 +80,8 @@ final class Explain {
         }));
         if (f.senderClass() == SenderClass.UNVERIFIED) {
             evidence.add(new Evidence(Kind.INVENTORY, "nothing ties it to you: not in the inventory, no reverse DNS under "
-                    + (f.ownOrg() == null ? domain : f.ownOrg()) + ", no aligned DKIM of yours from its address"));
+                    + (f.ownOrg() == null ? domain : f.ownOrg()) + ", no aligned DKIM of yours from its address"
+                    + (f.spfKnown() ? ", not in your SPF record" : "")));
         }
         return List.copyOf(evidence);
     }
@@ -107,14 +114,21 @@ final class Explain {
                     + (f.selectors().isEmpty() ? "" : " (selector " + String.join(", ", f.selectors()) + ")")
                     + " sign with DKIM as " + domain + ": publish the DKIM key it gives you (a selector under _domainkey."
                     + domain + ") and enable custom signing";
-            case "spf-not-aligned" -> "set a custom return-path (bounce domain) under " + domain + " at the service that"
+            case "spf-not-aligned" -> (f.spfTerm() != null ? "its address is already authorised in your SPF record ("
+                    + f.spfTerm() + "), but its mail bounces to " + String.join(", ", f.spfDomains()) + ", so SPF does not"
+                    + " align: " : "") + "set a custom return-path (bounce domain) under " + domain + " at the service that"
                     + " uses " + String.join(", ", f.spfDomains()) + ", or have it sign with DKIM as " + domain;
             case "dkim-fail" -> "its DKIM signatures as " + domain
                     + (f.brokenSignatures().isEmpty() ? "" : " (" + String.join(", ", f.brokenSignatures()) + ")")
                     + " fail: check that the published key matches the signer's and that nothing rewrites the message after"
                     + " signing";
-            default -> "DKIM-sign its mail as " + domain + ", or add " + addresses(f) + " to the SPF record of the envelope domain ("
-                    + (f.spfDomains().isEmpty() ? domain : String.join(", ", f.spfDomains())) + ") if it sends with that return-path";
+            default -> f.spfTerm() != null
+                    ? "its address is authorised in your SPF record (" + f.spfTerm() + "), yet SPF did not pass for " + domain
+                            + " at the receivers: its envelope domain is another, or the record changed since the reports;"
+                            + " DKIM-sign its mail as " + domain
+                    : "DKIM-sign its mail as " + domain + ", or add " + addresses(f) + " to the SPF record of the envelope domain ("
+                            + (f.spfDomains().isEmpty() ? domain : String.join(", ", f.spfDomains())) + ") if it sends with that"
+                            + " return-path" + (f.spfKnown() ? " (it is not in your SPF record now)" : "");
         };
     }
 

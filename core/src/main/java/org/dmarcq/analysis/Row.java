@@ -40,6 +40,10 @@ final class Row {
         return rs.getInt(index(column));
     }
 
+    boolean bool(String column) throws SQLException {
+        return rs.getBoolean(index(column));
+    }
+
     double decimal(String column) throws SQLException {
         return rs.getDouble(index(column));
     }

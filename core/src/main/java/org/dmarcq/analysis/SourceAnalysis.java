@@ -47,11 +47,13 @@ import org.dmarcq.store.StoreException;
  */
 final class SourceAnalysis implements AutoCloseable {
     private static final String[] TABLES = {"q_ids", "q_ips", "q_service_votes", "q_ip_service", "q_record_entry",
-            "q_shapes", "q_source_days", "q_domain_days", "q_sources", "q_source_lists", "q_service_ids", "q_service_ranges",
+            "q_shapes", "q_source_days", "q_domain_days", "q_spf_checked", "q_spf_authorised", "q_sources", "q_source_lists", "q_service_ids", "q_service_ranges",
             "q_services", "q_entries", "q_entry_ids", "q_entry_ranges", "q_addresses", "q_address_lists", "q_system_groups",
             "q_system_shown"};
 
     private final Store store;
+    /** The suffix list of the naming: which SPF terms are the owner's own (under the policy domain's organization). */
+    private org.dmarcq.rules.PublicSuffixList suffixes;
     private final Connection connection;
     private int days;
 
@@ -77,6 +79,7 @@ final class SourceAnalysis implements AutoCloseable {
     }
 
     private void loadNaming(Naming naming) throws SQLException {
+        suffixes = naming.suffixes();
         execute("CREATE OR REPLACE TEMP TABLE q_services (service VARCHAR, type VARCHAR, position INTEGER)");
         execute("CREATE OR REPLACE TEMP TABLE q_service_ids (service VARCHAR, kind VARCHAR, domain VARCHAR)");
         execute("CREATE OR REPLACE TEMP TABLE q_service_ranges (service VARCHAR, lo VARCHAR, hi VARCHAR, cidr VARCHAR)");
@@ -300,6 +303,7 @@ final class SourceAnalysis implements AutoCloseable {
                      WHEN a.strict_only = a.failing THEN 'strict'
                      WHEN a.receiver_only * 2 >= a.failing THEN 'receiver'
                      WHEN i.ptr_org IS NOT NULL AND i.ptr_org = own.organizational_domain THEN 'ptr'
+                     WHEN sa.own AND n.service IS NULL THEN 'spf-record'
                      WHEN a.forwarded_looking >= %1$s * a.failing
                           AND (a.absorbed > 0 OR a.dkim_aligned_passing > 0 OR a.third_party_spf > 0) THEN 'forwarder'
                      WHEN n.service IS NULL AND a.dkim_aligned_passing > 0 AND a.authenticated * 2 < a.failing
@@ -320,6 +324,9 @@ final class SourceAnalysis implements AutoCloseable {
                        sum(r.count) AS count, count(*) AS records, min(r.begin_time) AS begin_time, max(r.end_time) AS end_time
                 FROM q_records r LEFT JOIN q_record_entry e ON e.record_key = r.record_key
                 GROUP BY ALL""");
+        long start = System.nanoTime();
+        spfRecords();
+        timing("SPF records of the latest snapshot, as evidence", start);
         execute("""
                 CREATE OR REPLACE TEMP TABLE q_sources AS
                 WITH keyed AS (SELECT * FROM q_shapes), agg AS (
@@ -366,7 +373,8 @@ final class SourceAnalysis implements AutoCloseable {
                        i.ptr, i.ptr_org, own.organizational_domain AS own_org,
                        e.name AS entry_name, e.ours AS entry_ours, e.note AS entry_note,
                        %1$s AS rule,
-                       coalesce(e.name, n.service, i.ptr_org, a.source_ip) AS system
+                       coalesce(e.name, n.service, i.ptr_org, a.source_ip) AS system,
+                       sa.term AS spf_term, coalesce(sa.own, false) AS spf_own, ck.policy_domain IS NOT NULL AS spf_known
                 FROM agg a
                 LEFT JOIN main_reason m ON m.policy_domain = a.policy_domain AND m.source_ip = a.source_ip AND m.entry = a.entry
                 LEFT JOIN days dd ON dd.policy_domain = a.policy_domain AND dd.source_ip = a.source_ip AND dd.entry = a.entry
@@ -375,7 +383,76 @@ final class SourceAnalysis implements AutoCloseable {
                 LEFT JOIN q_services sv ON sv.service = n.service
                 LEFT JOIN q_ips i ON i.source_ip = a.source_ip
                 LEFT JOIN domains own ON own.name = a.policy_domain
-                LEFT JOIN q_entries e ON e.entry = a.entry""".formatted(rule));
+                LEFT JOIN q_entries e ON e.entry = a.entry
+                LEFT JOIN q_spf_authorised sa ON sa.policy_domain = a.policy_domain AND sa.source_ip = a.source_ip
+                LEFT JOIN q_spf_checked ck ON ck.policy_domain = a.policy_domain""".formatted(rule));
+    }
+
+    /**
+     * The owner's own SPF records as evidence (they publish them; a forger cannot add to them), from
+     * the latest SPF snapshot: {@code q_spf_checked} holds the policy domains it has a record for,
+     * {@code q_spf_authorised} the failing sources whose address the domain's record passes, by
+     * which term, and whether that term is the owner's own ({@link SpfRanges#ownTerm}). A record of
+     * ranges alone is joined to every address in SQL, from the ranges the snapshot keeps; any
+     * other is evaluated address by address.
+     */
+    private void spfRecords() throws SQLException {
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_spf_checked AS
+                SELECT d.domain AS policy_domain, d.ranges_only, s.snapshot_id,
+                       'as looked up on ' || strftime(s.taken_at, '%Y-%m-%d') AS looked_up
+                FROM spf_snapshot_domains d
+                JOIN (SELECT * FROM spf_snapshots ORDER BY taken_at DESC, snapshot_id DESC LIMIT 1) s USING (snapshot_id)
+                WHERE d.record IS NOT NULL AND d.domain IN (SELECT DISTINCT policy_domain FROM q_shapes WHERE fails)""");
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_spf_authorised AS
+                SELECT policy_domain, source_ip,
+                       chr(39) || term || chr(39) || ' of ' || policy_domain || chr(39) || 's SPF record (' || looked_up || ')' AS term, own
+                FROM (
+                    SELECT f.policy_domain, f.source_ip, first(r.term ORDER BY r.position) AS term,
+                           first(r.own ORDER BY r.position) AS own, first(c.looked_up) AS looked_up
+                    FROM (SELECT DISTINCT policy_domain, source_ip FROM q_shapes WHERE fails) f
+                    JOIN q_spf_checked c ON c.policy_domain = f.policy_domain AND c.ranges_only
+                    JOIN q_ips a ON a.source_ip = f.source_ip
+                    JOIN spf_snapshot_ranges r ON r.snapshot_id = c.snapshot_id AND r.domain = f.policy_domain
+                     AND length(a.key) = length(r.lo) AND a.key BETWEEN r.lo AND r.hi
+                    GROUP BY ALL
+                )""");
+        List<String[]> evaluated = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT policy_domain, looked_up FROM q_spf_checked WHERE NOT ranges_only ORDER BY 1")) {
+            while (rs.next()) {
+                evaluated.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        if (evaluated.isEmpty()) {
+            return;
+        }
+        org.dmarcq.spf.CheckHost check = new org.dmarcq.spf.CheckHost(org.dmarcq.spf.SpfSnapshots.latest(store).orElseThrow().dns());
+        int authorised = 0;
+        try (PreparedStatement p = connection.prepareStatement("INSERT INTO q_spf_authorised VALUES (?, ?, ?, ?)");
+             PreparedStatement q = connection.prepareStatement(
+                     "SELECT DISTINCT source_ip FROM q_shapes WHERE fails AND policy_domain = ? ORDER BY 1")) {
+            for (String[] domain : evaluated) {
+                q.setString(1, domain[0]);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        org.dmarcq.spf.CheckHost.Evaluation e = check.evaluate(rs.getString(1), domain[0]);
+                        if (e.result() == org.dmarcq.spf.SpfResult.PASS && !e.topTerm().term().matches("\\+?all")) {
+                            p.setString(1, domain[0]);
+                            p.setString(2, rs.getString(1));
+                            p.setString(3, "'" + e.topTerm().term() + "' of " + domain[0] + "'s SPF record (" + domain[1] + ")");
+                            p.setBoolean(4, org.dmarcq.spf.SpfRanges.ownTerm(e.topTerm().term(), domain[0], suffixes));
+                            p.addBatch();
+                            authorised++;
+                        }
+                    }
+                }
+            }
+            if (authorised > 0) { // the driver leaves an empty batch's statement unusable
+                p.executeBatch();
+            }
+        }
     }
 
     /**
@@ -753,7 +830,7 @@ final class SourceAnalysis implements AutoCloseable {
                        coalesce(sum(failing) FILTER (WHERE rule = 'forwarder'), 0),
                        coalesce(sum(failing) FILTER (WHERE rule IN ('third-party', 'steady', 'batch')), 0),
                        coalesce(sum(failing) FILTER (WHERE rule = 'receiver'), 0),
-                       coalesce(sum(failing) FILTER (WHERE rule IN ('inventory', 'strict', 'ptr', 'dkim')), 0),
+                       coalesce(sum(failing) FILTER (WHERE rule IN ('inventory', 'strict', 'ptr', 'spf-record', 'dkim')), 0),
                        coalesce(sum(messages_rfc7489) FILTER (WHERE rule NOT IN ('not-ours', 'none')), 0)
                 FROM q_sources GROUP BY ALL ORDER BY 1""";
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -823,7 +900,9 @@ final class SourceAnalysis implements AutoCloseable {
             first(s.ptr ORDER BY s.failing DESC, s.messages DESC, s.source_ip) FILTER (WHERE s.ptr IS NOT NULL) AS ptr,
             first(s.ptr_org ORDER BY s.failing DESC, s.messages DESC, s.source_ip) FILTER (WHERE s.ptr_org IS NOT NULL) AS ptr_org,
             first(s.own_org) AS own_org, first(s.entry_name) AS entry_name, first(s.entry_note) AS entry_note,
-            min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen""";
+            min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen,
+            first(s.spf_term ORDER BY s.failing DESC, s.source_ip) FILTER (WHERE s.spf_term IS NOT NULL) AS spf_term,
+            bool_or(s.spf_own) AS spf_own, bool_or(s.spf_known) AS spf_known""";
 
     /**
      * The lists of each group of sources ({@code members} by {@code key}), from failing mail or all
@@ -896,7 +975,8 @@ final class SourceAnalysis implements AutoCloseable {
                        CASE WHEN s.ptr IS NOT NULL THEN [s.ptr] END AS ptrs, s.scope_days, s.reason,
                        CASE WHEN s.reason IS NOT NULL THEN [s.reason] END AS reasons, s.service, s.service_type, s.service_detail,
                        CASE WHEN s.service IS NOT NULL THEN s.service_messages END AS service_messages, s.ptr, s.ptr_org,
-                       s.own_org, s.entry_name, s.entry_note, s.first_seen, s.last_seen%1$s, s.sending_days%2$s, s.entry
+                       s.own_org, s.entry_name, s.entry_note, s.first_seen, s.last_seen%1$s, s.sending_days%2$s, s.entry,
+                       s.spf_term, s.spf_own, s.spf_known
                 FROM members s LEFT JOIN q_source_lists l USING (policy_domain, source_ip, entry)
                 %3$s
                 ORDER BY s.quarantined + s.rejected DESC, s.failing DESC, s.messages DESC, s.policy_domain, s.source_ip
@@ -918,7 +998,8 @@ final class SourceAnalysis implements AutoCloseable {
                  List<String> selectors, List<String> spfDomains, List<String> brokenSignatures, List<String> headerFrom,
                  SortedMap<LocalDate, Double> perDay, long spfAlignedMessages, long dkimAlignedMessages, List<String> ptrs,
                  List<String> spfPassDomains, List<String> envelopeFrom, List<String> reporters, List<String> failedDkimDomains,
-                 List<String> dkimKeys, List<String> failingDkimKeys) {
+                 List<String> dkimKeys, List<String> failingDkimKeys, String spfTerm, boolean spfOwn,
+                 boolean spfKnown) {
 
         SenderClass senderClass() {
             return classOf(rule);
@@ -987,7 +1068,8 @@ final class SourceAnalysis implements AutoCloseable {
                 rs.strings("broken"), rs.strings("header_from"), days, rs.number("spf_aligned_messages"),
                 rs.number("dkim_aligned_messages"), rs.strings("ptrs"), rs.strings("spf_pass_domains"),
                 rs.strings("envelope_from"), rs.strings("reporters"), rs.strings("failed_dkim_domains"),
-                rs.strings("dkim_keys"), rs.strings("failing_dkim_keys"));
+                rs.strings("dkim_keys"), rs.strings("failing_dkim_keys"), rs.string("spf_term"), rs.bool("spf_own"),
+                rs.bool("spf_known"));
     }
 
     /** A number as an SQL literal. */

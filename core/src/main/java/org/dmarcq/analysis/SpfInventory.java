@@ -86,6 +86,44 @@ public final class SpfInventory {
         return domains;
     }
 
+    /** The policy domains of the reports, lowercase. */
+    public static List<String> policyDomains(Store store) {
+        List<String> domains = new ArrayList<>();
+        try (Statement s = store.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT DISTINCT lower(policy_domain) FROM reports ORDER BY 1")) {
+            while (rs.next()) {
+                domains.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new StoreException(store.file() + ": cannot list the policy domains: " + Store.problem(e), e);
+        }
+        return domains;
+    }
+
+    /**
+     * The top-level terms a cleanup could remove: those that carried no mail in the scope (not
+     * {@code all}, not modifiers), and address ranges that repeat or lie inside another range of the tree.
+     */
+    public static List<String> removable(Domain d) {
+        List<String> terms = new ArrayList<>();
+        for (Term t : d.terms()) {
+            String lower = t.term().toLowerCase(java.util.Locale.ROOT);
+            boolean modifier = lower.matches("[a-z][a-z0-9_.-]*=.*");
+            if (t.status().equals("unused") && !modifier && !lower.matches("[-+~?]?all")) {
+                terms.add(t.term());
+            }
+        }
+        for (SpfAudit.Finding f : d.audit().findings()) {
+            if ((f.kind().equals("covered-range") || f.kind().equals("duplicate-range")) && f.domain().equals(d.audit().domain())) {
+                String term = f.text().substring(1, f.text().indexOf('\'', 1));
+                if (!terms.contains(term)) {
+                    terms.add(term);
+                }
+            }
+        }
+        return terms;
+    }
+
     /** Audits the domains, in parallel (each is a walk of DNS lookups). */
     public static List<SpfAudit.Result> audit(List<String> domains, SpfDns dns) {
         SpfAudit audit = new SpfAudit(dns);
@@ -127,11 +165,26 @@ public final class SpfInventory {
     private static List<Domain> inventory(Store store, Scope scope, List<SpfAudit.Result> audits, SpfDns dns, Naming naming)
             throws SQLException {
         Connection c = store.connection();
+        mail(c, scope, audits.stream().map(SpfAudit.Result::domain).toList());
+        evaluate(c, new CheckHost(dns), "q_spf_eval");
+        Map<String, Domain> byDomain = new LinkedHashMap<>();
+        for (SpfAudit.Result a : audits) {
+            byDomain.put(a.domain(), domain(c, scope, a, naming));
+        }
+        return new ArrayList<>(byDomain.values());
+    }
+
+    /**
+     * {@code q_spf_mail}: per SPF domain of {@code domains} and source address, its mail in the
+     * scope; {@code spf_only_messages} are those that pass DMARC by aligned SPF alone (no aligned
+     * DKIM), which fail DMARC when SPF stops passing.
+     */
+    private static void mail(Connection c, Scope scope, List<String> domains) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE OR REPLACE TEMP TABLE q_spf_domains (domain VARCHAR)");
             try (PreparedStatement p = c.prepareStatement("INSERT INTO q_spf_domains VALUES (?)")) {
-                for (SpfAudit.Result a : audits) {
-                    p.setString(1, a.domain());
+                for (String d : domains) {
+                    p.setString(1, d);
                     p.addBatch();
                 }
                 p.executeBatch();
@@ -141,14 +194,18 @@ public final class SpfInventory {
                     SELECT lower(x.domain) AS domain, v.source_ip, sum(v.count) AS messages,
                            min(v.begin_time) AS first_seen, max(v.end_time) AS last_seen,
                            coalesce(sum(v.count) FILTER (WHERE v.spf_aligned AND x.result = 'pass'), 0) AS spf_aligned_messages,
+                           coalesce(sum(v.count) FILTER (WHERE v.spf_aligned AND x.result = 'pass' AND NOT v.dkim_aligned), 0)
+                               AS spf_only_messages,
                            first(x.result ORDER BY v.count DESC, x.result) AS reported,
                            count(DISTINCT x.result) AS reported_results
                     FROM record_verdicts v JOIN spf_results x ON x.record_key = v.record_key
                     WHERE %s AND coalesce(x.scope, 'mfrom') = 'mfrom' AND lower(x.domain) IN (SELECT domain FROM q_spf_domains)
                     GROUP BY ALL""".formatted(scope.literalWhere("v")));
         }
-        // the evaluation of each address against its SPF domain: the work that grows with addresses, in one pass
-        CheckHost check = new CheckHost(dns);
+    }
+
+    /** Evaluates every (domain, address) of {@code q_spf_mail} into {@code table}: the work that grows with addresses, in one pass. */
+    private static void evaluate(Connection c, CheckHost check, String table) throws SQLException {
         List<String[]> rows = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT domain, source_ip FROM q_spf_mail")) {
             while (rs.next()) {
@@ -162,15 +219,81 @@ public final class SpfInventory {
         }
         try (Statement s = c.createStatement()) {
             s.execute("""
-                    CREATE OR REPLACE TEMP TABLE q_spf_eval (domain VARCHAR, source_ip VARCHAR, result VARCHAR, top_term VARCHAR,
-                                                             leaf VARCHAR, problem VARCHAR, unknown_macros VARCHAR)""");
-            insert(s, "q_spf_eval", rows);
+                    CREATE OR REPLACE TEMP TABLE %s (domain VARCHAR, source_ip VARCHAR, result VARCHAR, top_term VARCHAR,
+                                                     leaf VARCHAR, problem VARCHAR, unknown_macros VARCHAR)""".formatted(table));
+            insert(s, table, rows);
         }
-        Map<String, Domain> byDomain = new LinkedHashMap<>();
-        for (SpfAudit.Result a : audits) {
-            byDomain.put(a.domain(), domain(c, a, naming));
+    }
+
+    /**
+     * What a proposed record for one domain would change: its audit, the sources that pass SPF now
+     * and would not ({@code lost}) and those that would start to ({@code gained}), with their mail.
+     */
+    public record WhatIf(String domain, String currentRecord, SpfAudit.Result proposed, long spfFailMessages,
+                         long dmarcFailMessages, List<Affected> lost, long gainedSources, long gainedMessages, int days) {}
+
+    /**
+     * A source that would stop passing SPF: its system, its messages with the domain as SPF domain,
+     * those that would fail DMARC (no aligned DKIM), per UTC day of reports, and both results.
+     */
+    public record Affected(String sourceIp, String system, long messages, long dmarcFailMessages, double messagesPerDay,
+                           String resultNow, String resultProposed, String termNow) {}
+
+    /** The effect of publishing {@code proposedRecord} for {@code domain} instead of what {@code dns} holds. */
+    public static WhatIf whatIf(Store store, Scope scope, String domain, String proposedRecord, SpfDns dns, Classes classes,
+                                Naming naming) {
+        String d = domain.toLowerCase(java.util.Locale.ROOT);
+        SpfDns proposed = (name, type) -> type == SpfDns.Type.TXT && name.equalsIgnoreCase(d)
+                ? SpfDns.Answer.of(List.of(proposedRecord)) : dns.lookup(name, type);
+        SpfAudit.Result audit = new SpfAudit(proposed).audit(d);
+        SpfAudit.Result current = new SpfAudit(dns).audit(d);
+        try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
+            Connection c = store.connection();
+            mail(c, scope, List.of(d));
+            evaluate(c, new CheckHost(dns), "q_spf_eval");
+            evaluate(c, new CheckHost(proposed), "q_spf_proposed");
+            int days = days(c, scope, d);
+            List<Affected> lost = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                    SELECT m.source_ip, n.system, m.messages, m.spf_only_messages, now.result, p.result, now.top_term
+                    FROM q_spf_mail m JOIN q_spf_eval now USING (domain, source_ip) JOIN q_spf_proposed p USING (domain, source_ip)
+                    LEFT JOIN (SELECT source_ip, first(system ORDER BY messages DESC) AS system FROM q_sources GROUP BY 1) n
+                      ON n.source_ip = m.source_ip
+                    WHERE now.result = 'pass' AND p.result <> 'pass'
+                    ORDER BY m.spf_only_messages DESC, m.messages DESC, m.source_ip""")) {
+                while (rs.next()) {
+                    lost.add(new Affected(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            days == 0 ? 0 : (double) rs.getLong(3) / days, rs.getString(5), rs.getString(6), rs.getString(7)));
+                }
+            }
+            long gainedSources;
+            long gainedMessages;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                    SELECT count(*), coalesce(sum(m.messages), 0)
+                    FROM q_spf_mail m JOIN q_spf_eval now USING (domain, source_ip) JOIN q_spf_proposed p USING (domain, source_ip)
+                    WHERE now.result <> 'pass' AND p.result = 'pass'""")) {
+                rs.next();
+                gainedSources = rs.getLong(1);
+                gainedMessages = rs.getLong(2);
+            }
+            return new WhatIf(d, current.record(), audit, lost.stream().mapToLong(Affected::messages).sum(),
+                    lost.stream().mapToLong(Affected::dmarcFailMessages).sum(), lost, gainedSources, gainedMessages, days);
+        } catch (SQLException e) {
+            throw new StoreException(store.file() + ": cannot evaluate the proposed SPF record: " + Store.problem(e), e);
         }
-        return new ArrayList<>(byDomain.values());
+    }
+
+    /** The UTC days of the scope's reports with mail of this SPF domain. */
+    private static int days(Connection c, Scope scope, String domain) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("""
+                SELECT count(DISTINCT d.day) FROM record_verdicts v JOIN spf_results x ON x.record_key = v.record_key
+                JOIN report_days d ON d.report_key = v.report_key WHERE %s AND lower(x.domain) = ?""".formatted(scope.literalWhere("v")))) {
+            p.setString(1, domain);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     /** Rows of text into a temporary table, a few thousand to a statement. */
@@ -189,7 +312,7 @@ public final class SpfInventory {
         }
     }
 
-    private static Domain domain(Connection c, SpfAudit.Result audit, Naming naming) throws SQLException {
+    private static Domain domain(Connection c, Scope scope, SpfAudit.Result audit, Naming naming) throws SQLException {
         Map<String, Term> terms = new LinkedHashMap<>();
         String perTerm = """
                 WITH names AS (
@@ -248,15 +371,13 @@ public final class SpfInventory {
                 SELECT coalesce(sum(m.messages), 0), count(*),
                        count(*) FILTER (WHERE e.result <> 'pass'), coalesce(sum(m.messages) FILTER (WHERE e.result <> 'pass'), 0),
                        count(*) FILTER (WHERE (e.result = 'pass') <> (m.reported = 'pass')),
-                       (SELECT count(DISTINCT day) FROM (SELECT DISTINCT d.day FROM record_verdicts v
-                            JOIN spf_results x ON x.record_key = v.record_key JOIN report_days d ON d.report_key = v.report_key
-                            WHERE lower(x.domain) = ?)),
+                       0,
                        count(*) FILTER (WHERE (e.result = 'pass') <> (m.reported = 'pass') AND e.unknown_macros <> ''),
                        count(*) FILTER (WHERE (e.result = 'pass') <> (m.reported = 'pass') AND m.reported_results > 1)
                 FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip) WHERE e.domain = ?""";
+        int days = days(c, scope, audit.domain());
         try (PreparedStatement p = c.prepareStatement(totals)) {
             p.setString(1, audit.domain());
-            p.setString(2, audit.domain());
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
                 List<String> causes = new ArrayList<>();
@@ -273,7 +394,7 @@ public final class SpfInventory {
                             + " or the receiver checked the HELO name");
                 }
                 return new Domain(audit, new ArrayList<>(terms.values()), unmatched, rs.getLong(3), rs.getLong(4), rs.getLong(1),
-                        rs.getLong(2), rs.getInt(6), disagreements, causes);
+                        rs.getLong(2), days, disagreements, causes);
             }
         }
     }

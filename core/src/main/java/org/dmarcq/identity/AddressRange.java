@@ -48,7 +48,7 @@ public record AddressRange(byte[] network, int bits) {
      * The first or last address of the range as the key of the {@code ip_key} SQL macro: '4' or
      * '6', then the address in fixed-width hexadecimal.
      */
-    String key(boolean last) {
+    public String key(boolean last) {
         StringBuilder sb = new StringBuilder(network.length * 2 + 1).append(network.length == 4 ? '4' : '6');
         for (int i = 0; i < network.length; i++) {
             int kept = Math.max(0, Math.min(8, bits - i * 8)); // bits of this byte inside the prefix

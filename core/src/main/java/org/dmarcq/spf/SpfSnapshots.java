@@ -49,8 +49,13 @@ public final class SpfSnapshots {
         }
     }
 
-    /** Stores what {@code recording} looked up, with the audit of each domain; returns the snapshot's id. */
-    public static long save(Store writer, Recording recording, String dnsServer, LocalDateTime takenAt, List<SpfAudit.Result> audits) {
+    /**
+     * Stores what {@code recording} looked up, with the audit of each domain and, for a record of
+     * ranges alone, its ranges ({@link SpfRanges}: which terms are the owner's own by {@code suffixes});
+     * returns the snapshot's id.
+     */
+    public static long save(Store writer, Recording recording, String dnsServer, LocalDateTime takenAt, List<SpfAudit.Result> audits,
+                            org.dmarcq.rules.PublicSuffixList suffixes) {
         try {
             writer.connection().setAutoCommit(false);
             long id;
@@ -64,16 +69,36 @@ public final class SpfSnapshots {
                 s.setString(3, dnsServer);
                 s.execute();
             }
-            try (PreparedStatement s = writer.connection().prepareStatement("INSERT INTO spf_snapshot_domains VALUES (?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = writer.connection().prepareStatement("INSERT INTO spf_snapshot_domains VALUES (?, ?, ?, ?, ?, ?)");
+                 PreparedStatement r = writer.connection().prepareStatement("INSERT INTO spf_snapshot_ranges VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                int ranges = 0;
                 for (SpfAudit.Result a : audits) {
+                    Optional<List<SpfRanges.Range>> flat = a.record() == null ? Optional.empty() : SpfRanges.of(recording, a.domain());
                     s.setLong(1, id);
                     s.setString(2, a.domain());
                     s.setString(3, a.record());
                     s.setString(4, a.verdict().word());
                     s.setInt(5, a.lookups());
+                    s.setBoolean(6, flat.isPresent());
                     s.addBatch();
+                    for (SpfRanges.Range range : flat.orElse(List.of())) {
+                        r.setLong(1, id);
+                        r.setString(2, a.domain());
+                        r.setInt(3, range.position());
+                        r.setString(4, range.term());
+                        r.setBoolean(5, SpfRanges.ownTerm(range.term(), a.domain(), suffixes));
+                        r.setString(6, range.range().key(false));
+                        r.setString(7, range.range().key(true));
+                        r.addBatch();
+                        ranges++;
+                    }
                 }
-                s.executeBatch();
+                if (!audits.isEmpty()) {
+                    s.executeBatch();
+                }
+                if (ranges > 0) { // the driver leaves an empty batch's statement unusable
+                    r.executeBatch();
+                }
             }
             try (PreparedStatement s = writer.connection().prepareStatement("INSERT INTO spf_dns_answers VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (Map.Entry<String, SpfDns.Answer> e : recording.answers.entrySet()) {

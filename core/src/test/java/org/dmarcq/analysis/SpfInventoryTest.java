@@ -134,7 +134,8 @@ class SpfInventoryTest {
             List<SpfAudit.Result> audits = SpfInventory.audit(SpfInventory.domains(store, Scope.all()), recording);
             List<SpfInventory.Domain> live = SpfInventory.run(store, Scope.all(), audits, recording, Classes.defaults(),
                     Naming.defaults());
-            SpfSnapshots.save(store, recording, "zone", java.time.LocalDateTime.of(2026, 12, 1, 12, 0), audits);
+            SpfSnapshots.save(store, recording, "zone", java.time.LocalDateTime.of(2026, 12, 1, 12, 0), audits,
+                    org.dmarcq.rules.PublicSuffixList.bundled());
             SpfSnapshots.Snapshot snapshot = SpfSnapshots.latest(store).orElseThrow();
             assertThat(snapshot.takenAt()).isEqualTo(java.time.LocalDateTime.of(2026, 12, 1, 12, 0));
             List<SpfInventory.Domain> offline = inventory(store, snapshot.dns());

@@ -68,7 +68,7 @@ class ServiceMapTest {
         Path file = temp.resolve("bad.yaml");
         Files.writeString(file, "services:\n  - name: X\n    domains: [a.example]\n");
         assertThatThrownBy(() -> ServiceMap.withFile(file)).hasMessage(file
-                + ": services[1]: unknown key \"domains\"; the keys of a service are name, type, ptr, dkim, envelope, cidr");
+                + ": services[1]: unknown key \"domains\"; the keys of a service are name, type, ptr, dkim, envelope, cidr, spf");
         Files.writeString(file, "services:\n  - name: X\n    cidr: [192.0.2.0/33]\n");
         assertThatThrownBy(() -> ServiceMap.withFile(file))
                 .hasMessage(file + ": service \"X\": \"192.0.2.0/33\" has a prefix longer than the address");

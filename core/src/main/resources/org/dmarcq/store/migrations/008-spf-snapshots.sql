@@ -16,7 +16,20 @@ CREATE TABLE spf_snapshot_domains (
     record       VARCHAR,
     verdict      VARCHAR NOT NULL,
     lookups      INTEGER NOT NULL,
+    ranges_only  BOOLEAN NOT NULL,
     PRIMARY KEY (snapshot_id, domain)
+);
+
+-- The ranges a record that is address ranges alone stands for (ranges_only above), each with the
+-- top-level term it comes from: what the questions join every address to, without evaluating.
+CREATE TABLE spf_snapshot_ranges (
+    snapshot_id  BIGINT NOT NULL,
+    domain       VARCHAR NOT NULL,
+    position     INTEGER NOT NULL,
+    term         VARCHAR NOT NULL,
+    own          BOOLEAN NOT NULL,
+    lo           VARCHAR NOT NULL,
+    hi           VARCHAR NOT NULL
 );
 
 CREATE TABLE spf_dns_answers (
