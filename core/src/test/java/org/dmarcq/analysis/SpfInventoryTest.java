@@ -142,4 +142,69 @@ class SpfInventoryTest {
             assertThat(offline).usingRecursiveComparison().isEqualTo(live);
         }
     }
+
+    @Test
+    void removingATermIsHarmlessWhereTheMailAlsoHasAlignedDkimAndBreaksWhereItHasNot() throws Exception {
+        try (Store store = load(month())) {
+            SpfDns dns = zone();
+            // Google's mail is DKIM-signed as example.com: without its include SPF fails, DMARC still passes
+            SpfInventory.WhatIf google = SpfInventory.whatIf(store, Scope.all(), "example.com",
+                    "v=spf1 ip4:192.0.2.25 include:servers.mcsv.net ~all", dns, Classes.defaults(), Naming.defaults());
+            assertThat(google.spfFailMessages()).isEqualTo(500);
+            assertThat(google.dmarcFailMessages()).isZero();
+            assertThat(google.lost()).extracting(SpfInventory.Affected::sourceIp).containsExactly("209.85.220.41");
+            assertThat(google.proposed().lookups()).isEqualTo(1);
+            // the relay signs nothing: without its ip4 term, what passes by SPF alone fails DMARC
+            SpfInventory.WhatIf relay = SpfInventory.whatIf(store, Scope.all(), "example.com",
+                    "v=spf1 include:_spf.google.com include:servers.mcsv.net ~all", dns, Classes.defaults(), Naming.defaults());
+            assertThat(relay.lost()).extracting(SpfInventory.Affected::sourceIp, SpfInventory.Affected::messages)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("192.0.2.25", 40L));
+            // its receivers said softfail, so none of its mail passed DMARC by SPF: nothing more fails
+            assertThat(relay.dmarcFailMessages()).isZero();
+            // a dead include goes without a trace
+            SpfInventory.WhatIf dead = SpfInventory.whatIf(store, Scope.all(), "example.com",
+                    "v=spf1 include:_spf.google.com ip4:192.0.2.25 ~all", dns, Classes.defaults(), Naming.defaults());
+            assertThat(dead.lost()).isEmpty();
+            assertThat(dead.spfFailMessages()).isZero();
+        }
+    }
+
+    @Test
+    void mailThatPassesDmarcBySpfAloneFailsWhenItsTermGoes() throws Exception {
+        Reports r = Reports.day("b", 1).days(10)
+                .record("192.0.2.25", 70, "example.com", null, "example.com:pass", "fail/pass");
+        try (Store store = load(r)) {
+            SpfInventory.WhatIf relay = SpfInventory.whatIf(store, Scope.all(), "example.com",
+                    "v=spf1 include:_spf.google.com ~all", zone(), Classes.defaults(), Naming.defaults());
+            assertThat(relay.spfFailMessages()).isEqualTo(70);
+            assertThat(relay.dmarcFailMessages()).isEqualTo(70);
+            assertThat(relay.lost().get(0).messagesPerDay()).isEqualTo(7.0);
+        }
+    }
+
+    @Test
+    void theOwnersOwnTermIsEvidenceAndASharedServicesIncludeIsNot() throws Exception {
+        Reports r = Reports.day("c", 1).days(20)
+                .record("192.0.2.25", 400, "example.com", null, "example.com:softfail", "fail/fail")
+                .record("205.201.130.9", 400, "example.com", "mcsv.net:pass", "mail20.mcsv.net:pass", "fail/fail");
+        try (Store store = load(r)) {
+            SpfSnapshots.Recording recording = new SpfSnapshots.Recording(zone());
+            List<SpfAudit.Result> audits = SpfInventory.audit(List.of("example.com"), recording);
+            SpfSnapshots.save(store, recording, "zone", java.time.LocalDateTime.of(2026, 12, 1, 12, 0), audits,
+                    org.dmarcq.rules.PublicSuffixList.bundled());
+            WhatIfResult result = WhatIf.run(store, Scope.all(), Proposal.of(Disposition.QUARANTINE), Classes.defaults(),
+                    Naming.defaults(), true);
+            Map<String, AffectedSender> senders = result.senders().stream()
+                    .collect(Collectors.toMap(AffectedSender::sourceIp, Function.identity()));
+            AffectedSender relay = senders.get("192.0.2.25");
+            assertThat(relay.senderClass()).isEqualTo(SenderClass.MISCONFIGURED);
+            assertThat(relay.evidence()).anySatisfy(e -> assertThat(e.detail()).contains("'ip4:192.0.2.25' of example.com's SPF record")
+                    .contains("a term of your own"));
+            assertThat(relay.fix()).contains("authorised in your SPF record");
+            AffectedSender mailchimp = senders.get("205.201.130.9");
+            assertThat(mailchimp.senderClass()).isEqualTo(SenderClass.UNVERIFIED);
+            assertThat(mailchimp.evidence()).anySatisfy(e -> assertThat(e.detail()).contains("include:servers.mcsv.net")
+                    .contains("no evidence that the mail is yours"));
+        }
+    }
 }
