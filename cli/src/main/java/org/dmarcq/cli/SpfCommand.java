@@ -246,8 +246,10 @@ final class SpfCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             footer = {"",
                     "Examples:",
-                    "  dmarcq spf whatif --domain example.com --remove ip4:192.0.2.10 --remove include:servers.mcsv.net",
-                    "  dmarcq spf whatif --domain example.com --record \"v=spf1 include:_spf.google.com -all\""})
+                    "  dmarcq spf whatif --domain example.com --remove ip4:192.0.2.10",
+                    "  # several terms at once, or a whole new record:",
+                    "  dmarcq spf whatif --remove ip4:192.0.2.10 --remove mx",
+                    "  dmarcq spf whatif --record \"v=spf1 include:_spf.google.com -all\""})
     static final class WhatIf implements Callable<Integer> {
         @Mixin NamingOptions namingOptions;
         @Mixin ScopeOptions scope;

@@ -28,7 +28,10 @@ class HumanOutputTest extends CommandTest {
             List.of("unknown", "--offline"), List.of("whatif", "--offline", "--policy", "quarantine"),
             List.of("whatif", "--offline", "--policy", "reject", "--all"), List.of("readiness", "--offline"), List.of("domains"),
             List.of("inventory", "suggest", "--offline"), List.of("tls"), List.of("tls", "whatif", "--mode", "enforce", "--min-days", "1"),
-            List.of("spf", "--offline", "--zone", "samples/spf.zone"));
+            List.of("spf", "--offline", "--zone", "samples/spf.zone"),
+            List.of("spf", "whatif", "--offline", "--zone", "samples/spf.zone", "--domain", "example.com", "--remove",
+                    "include:_spf.google.com"),
+            List.of("spf", "suggest", "--offline", "--zone", "samples/spf.zone", "--domain", "example.com"));
 
     @TempDir Path temp;
 
@@ -131,7 +134,7 @@ class HumanOutputTest extends CommandTest {
     @Test
     void helpTextsKeepCommandsAndPathsWholeAtEightyColumns() {
         for (String command : List.of("ingest", "senders", "domains", "whatif", "readiness", "unknown", "inventory suggest", "spf",
-                "tls", "tls whatif", "sql", "shell")) {
+                "spf whatif", "spf suggest", "tls", "tls whatif", "sql", "shell")) {
             List<String> args = new ArrayList<>(List.of(command.split(" ")));
             args.add("--help");
             assertThat(run(args.toArray(String[]::new))).isZero();
