@@ -166,7 +166,14 @@ public final class SpfInventory {
             throws SQLException {
         Connection c = store.connection();
         mail(c, scope, audits.stream().map(SpfAudit.Result::domain).toList());
-        evaluate(c, new CheckHost(dns), "q_spf_eval");
+        evaluate(c, dns, "q_spf_eval");
+        try (Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE OR REPLACE TEMP TABLE q_spf_names AS
+                    SELECT e.domain, e.top_term, coalesce(s.system, e.source_ip) AS name, sum(m.messages) AS messages
+                    FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip) LEFT JOIN q_spf_systems s ON s.source_ip = e.source_ip
+                    WHERE e.top_term IS NOT NULL GROUP BY ALL""");
+        }
         Map<String, Domain> byDomain = new LinkedHashMap<>();
         for (SpfAudit.Result a : audits) {
             byDomain.put(a.domain(), domain(c, scope, a, naming));
@@ -201,29 +208,61 @@ public final class SpfInventory {
                     FROM record_verdicts v JOIN spf_results x ON x.record_key = v.record_key
                     WHERE %s AND coalesce(x.scope, 'mfrom') = 'mfrom' AND lower(x.domain) IN (SELECT domain FROM q_spf_domains)
                     GROUP BY ALL""".formatted(scope.literalWhere("v")));
+            s.execute("""
+                    CREATE OR REPLACE TEMP TABLE q_spf_days AS
+                    SELECT lower(x.domain) AS domain, count(DISTINCT d.day) AS days
+                    FROM record_verdicts v JOIN spf_results x ON x.record_key = v.record_key
+                    JOIN report_days d ON d.report_key = v.report_key
+                    WHERE %s AND coalesce(x.scope, 'mfrom') = 'mfrom' AND lower(x.domain) IN (SELECT domain FROM q_spf_domains)
+                    GROUP BY ALL""".formatted(scope.literalWhere("v")));
+            // each address's system, as the other questions name it
+            s.execute("""
+                    CREATE OR REPLACE TEMP TABLE q_spf_systems AS
+                    SELECT source_ip, first(system ORDER BY messages DESC) AS system FROM q_sources
+                    WHERE source_ip IN (SELECT source_ip FROM q_spf_mail) GROUP BY 1""");
         }
     }
 
-    /** Evaluates every (domain, address) of {@code q_spf_mail} into {@code table}: the work that grows with addresses, in one pass. */
-    private static void evaluate(Connection c, CheckHost check, String table) throws SQLException {
-        List<String[]> rows = new ArrayList<>();
+    /**
+     * Evaluates every (domain, address) of {@code q_spf_mail} into {@code table}: the work that grows
+     * with addresses, in one pass; with answers from the network, on several threads, so that many
+     * lookups are in flight at once (from a snapshot or a zone file, threads only contend).
+     */
+    private static void evaluate(Connection c, SpfDns dns, String table) throws SQLException {
+        CheckHost check = new CheckHost(dns);
+        List<String[]> pairs = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT domain, source_ip FROM q_spf_mail")) {
             while (rs.next()) {
-                String domain = rs.getString(1);
-                String ip = rs.getString(2);
-                CheckHost.Evaluation e = check.evaluate(ip, domain);
-                CheckHost.Step top = e.topTerm();
-                rows.add(new String[] {domain, ip, e.result().word(), top == null ? null : top.term(),
-                        e.leafTerm() == null ? null : e.leafTerm().toString(), e.problem(), String.join("", e.unknownMacros())});
+                pairs.add(new String[] {rs.getString(1), rs.getString(2)});
             }
+        }
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(dns.remote() ? EVALUATORS : 1);
+        List<String[]> rows;
+        try {
+            rows = pool.submit(() -> pairs.parallelStream().map(p -> {
+                CheckHost.Evaluation e = check.evaluate(p[1], p[0]);
+                CheckHost.Step top = e.topTerm();
+                return new String[] {p[0], p[1], e.result().word(), top == null ? null : top.term(),
+                        e.leafTerm() == null ? null : e.leafTerm().toString(), e.problem(), String.join("", e.unknownMacros())};
+            }).toList()).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         try (Statement s = c.createStatement()) {
             s.execute("""
                     CREATE OR REPLACE TEMP TABLE %s (domain VARCHAR, source_ip VARCHAR, result VARCHAR, top_term VARCHAR,
                                                      leaf VARCHAR, problem VARCHAR, unknown_macros VARCHAR)""".formatted(table));
-            insert(s, table, rows);
         }
+        insert(c, table, rows);
     }
+
+    /** Threads that evaluate addresses: as many as DNS lookups in flight, as reverse DNS has. */
+    private static final int EVALUATORS = 16;
 
     /**
      * What a proposed record for one domain would change: its audit, the sources that pass SPF now
@@ -243,22 +282,30 @@ public final class SpfInventory {
     public static WhatIf whatIf(Store store, Scope scope, String domain, String proposedRecord, SpfDns dns, Classes classes,
                                 Naming naming) {
         String d = domain.toLowerCase(java.util.Locale.ROOT);
-        SpfDns proposed = (name, type) -> type == SpfDns.Type.TXT && name.equalsIgnoreCase(d)
-                ? SpfDns.Answer.of(List.of(proposedRecord)) : dns.lookup(name, type);
+        SpfDns proposed = new SpfDns() {
+            @Override
+            public Answer lookup(String name, Type type) {
+                return type == Type.TXT && name.equalsIgnoreCase(d) ? Answer.of(List.of(proposedRecord)) : dns.lookup(name, type);
+            }
+
+            @Override
+            public boolean remote() {
+                return dns.remote();
+            }
+        };
         SpfAudit.Result audit = new SpfAudit(proposed).audit(d);
         SpfAudit.Result current = new SpfAudit(dns).audit(d);
         try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
             Connection c = store.connection();
             mail(c, scope, List.of(d));
-            evaluate(c, new CheckHost(dns), "q_spf_eval");
-            evaluate(c, new CheckHost(proposed), "q_spf_proposed");
-            int days = days(c, scope, d);
+            evaluate(c, dns, "q_spf_eval");
+            evaluate(c, proposed, "q_spf_proposed");
+            int days = days(c, d);
             List<Affected> lost = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
                     SELECT m.source_ip, n.system, m.messages, m.spf_only_messages, now.result, p.result, now.top_term
                     FROM q_spf_mail m JOIN q_spf_eval now USING (domain, source_ip) JOIN q_spf_proposed p USING (domain, source_ip)
-                    LEFT JOIN (SELECT source_ip, first(system ORDER BY messages DESC) AS system FROM q_sources GROUP BY 1) n
-                      ON n.source_ip = m.source_ip
+                    LEFT JOIN q_spf_systems n ON n.source_ip = m.source_ip
                     WHERE now.result = 'pass' AND p.result <> 'pass'
                     ORDER BY m.spf_only_messages DESC, m.messages DESC, m.source_ip""")) {
                 while (rs.next()) {
@@ -284,10 +331,8 @@ public final class SpfInventory {
     }
 
     /** The UTC days of the scope's reports with mail of this SPF domain. */
-    private static int days(Connection c, Scope scope, String domain) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("""
-                SELECT count(DISTINCT d.day) FROM record_verdicts v JOIN spf_results x ON x.record_key = v.record_key
-                JOIN report_days d ON d.report_key = v.report_key WHERE %s AND lower(x.domain) = ?""".formatted(scope.literalWhere("v")))) {
+    private static int days(Connection c, String domain) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT coalesce(max(days), 0) FROM q_spf_days WHERE domain = ?")) {
             p.setString(1, domain);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
@@ -296,36 +341,34 @@ public final class SpfInventory {
         }
     }
 
-    /** Rows of text into a temporary table, a few thousand to a statement. */
-    private static void insert(Statement s, String table, List<String[]> rows) throws SQLException {
-        for (int from = 0; from < rows.size(); from += 2000) {
-            StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" VALUES ");
-            for (int i = from; i < Math.min(rows.size(), from + 2000); i++) {
-                sql.append(i == from ? "(" : ", (");
-                String[] row = rows.get(i);
-                for (int j = 0; j < row.length; j++) {
-                    sql.append(j == 0 ? "" : ", ").append(row[j] == null ? "NULL" : "'" + row[j].replace("'", "''") + "'");
+    /** Rows of text into a temporary table, through DuckDB's appender (a statement of values is slow to parse). */
+    private static void insert(Connection c, String table, List<String[]> rows) throws SQLException {
+        try (org.duckdb.DuckDBAppender appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender("temp", "main", table)) {
+            for (String[] row : rows) {
+                appender.beginRow();
+                for (String value : row) {
+                    if (value == null) {
+                        appender.appendNull();
+                    } else {
+                        appender.append(value);
+                    }
                 }
-                sql.append(')');
+                appender.endRow();
             }
-            s.execute(sql.toString());
+            appender.flush();
         }
     }
 
     private static Domain domain(Connection c, Scope scope, SpfAudit.Result audit, Naming naming) throws SQLException {
         Map<String, Term> terms = new LinkedHashMap<>();
         String perTerm = """
-                WITH names AS (
-                    SELECT e.top_term, coalesce(s.system, e.source_ip) AS name, sum(m.messages) AS messages
-                    FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip)
-                    LEFT JOIN (SELECT source_ip, first(system ORDER BY messages DESC) AS system FROM q_sources GROUP BY 1) s
-                      ON s.source_ip = e.source_ip
-                    WHERE e.domain = ? AND e.top_term IS NOT NULL GROUP BY ALL
-                )
-                SELECT e.top_term, sum(m.messages), count(*), min(m.first_seen), max(m.last_seen), sum(m.spf_aligned_messages),
-                       (SELECT list(n.name ORDER BY n.messages DESC, n.name)[1:5] FROM names n WHERE n.top_term = e.top_term)
-                FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip)
-                WHERE e.domain = ? AND e.top_term IS NOT NULL GROUP BY e.top_term""";
+                SELECT t.top_term, t.messages, t.sources, t.first_seen, t.last_seen, t.spf_aligned_messages, n.names
+                FROM (SELECT e.top_term, sum(m.messages) AS messages, count(*) AS sources, min(m.first_seen) AS first_seen,
+                             max(m.last_seen) AS last_seen, sum(m.spf_aligned_messages) AS spf_aligned_messages
+                      FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip)
+                      WHERE e.domain = ? AND e.top_term IS NOT NULL GROUP BY e.top_term) t
+                LEFT JOIN (SELECT top_term, list(name ORDER BY messages DESC, name)[1:5] AS names FROM q_spf_names
+                           WHERE domain = ? GROUP BY top_term) n ON n.top_term = t.top_term""";
         Map<String, Object[]> used = new LinkedHashMap<>();
         try (PreparedStatement p = c.prepareStatement(perTerm)) {
             p.setString(1, audit.domain());
@@ -355,8 +398,7 @@ public final class SpfInventory {
         String unmatchedSql = """
                 SELECT e.source_ip, s.system, m.messages, e.result, m.reported, e.problem
                 FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip)
-                LEFT JOIN (SELECT source_ip, first(system ORDER BY messages DESC) AS system FROM q_sources GROUP BY 1) s
-                  ON s.source_ip = e.source_ip
+                LEFT JOIN q_spf_systems s ON s.source_ip = e.source_ip
                 WHERE e.domain = ? AND e.result <> 'pass' ORDER BY m.messages DESC, e.source_ip LIMIT %d""".formatted(UNMATCHED_SHOWN);
         try (PreparedStatement p = c.prepareStatement(unmatchedSql)) {
             p.setString(1, audit.domain());
@@ -375,7 +417,7 @@ public final class SpfInventory {
                        count(*) FILTER (WHERE (e.result = 'pass') <> (m.reported = 'pass') AND e.unknown_macros <> ''),
                        count(*) FILTER (WHERE (e.result = 'pass') <> (m.reported = 'pass') AND m.reported_results > 1)
                 FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip) WHERE e.domain = ?""";
-        int days = days(c, scope, audit.domain());
+        int days = days(c, audit.domain());
         try (PreparedStatement p = c.prepareStatement(totals)) {
             p.setString(1, audit.domain());
             try (ResultSet rs = p.executeQuery()) {

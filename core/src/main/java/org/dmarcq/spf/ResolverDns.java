@@ -48,6 +48,11 @@ public final class ResolverDns implements SpfDns {
     }
 
     @Override
+    public boolean remote() {
+        return true;
+    }
+
+    @Override
     public Answer lookup(String name, Type type) {
         Name query;
         try {

@@ -10,6 +10,11 @@ import java.util.List;
 public interface SpfDns {
     Answer lookup(String name, Type type);
 
+    /** Whether lookups wait on the network: then they are worth making many at once. */
+    default boolean remote() {
+        return false;
+    }
+
     enum Type { TXT, A, AAAA, MX, PTR }
 
     /** What a lookup gave: records, none (NOERROR with no answers, or NXDOMAIN: a void lookup), or an error. */

@@ -43,6 +43,11 @@ public final class SpfSnapshots {
             return answers.computeIfAbsent(key, k -> dns.lookup(name, type));
         }
 
+        @Override
+        public boolean remote() {
+            return dns.remote();
+        }
+
         /** Whether any lookup got an answer (records, or none) rather than an error. */
         public boolean answered() {
             return answers.values().stream().anyMatch(a -> a.status() != Status.ERROR);
