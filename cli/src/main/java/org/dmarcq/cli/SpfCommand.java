@@ -63,7 +63,8 @@ final class SpfCommand implements Callable<Integer> {
         try (Store store = namingOptions.open(asked, err)) {
             answers = spf.answers(zone, store, namingOptions.dns);
             audits = SpfInventory.audit(SpfInventory.domains(store, asked), answers.dns());
-            domains = SpfInventory.run(store, asked, audits, answers.dns(), namingOptions.classes(), namingOptions.naming());
+            domains = SpfInventory.run(store, asked, audits, answers.dns(), answers.earlier(), namingOptions.classes(),
+                    namingOptions.naming());
         }
         SpfOptions.keep(answers, audits, namingOptions, err);
         switch (output.format) {
@@ -82,6 +83,10 @@ final class SpfCommand implements Callable<Integer> {
             Lines.printf(out, "%s: %s. %s%n", a.domain(), a.verdict().word(), capital(a.reason()));
             if (a.record() != null) {
                 Lines.println(out, "  " + a.record());
+            }
+            if (d.previous() != null && d.previous().changed()) {
+                Lines.printf(out, "  Changed: the records looked up on %s had %s.%n", SendersCommand.day(d.previous().takenAt()),
+                        d.previous().record() == null ? "no SPF record for it" : "\"" + d.previous().record() + "\"");
             }
             Lines.printf(out, "  %,d %s from %,d %s with %s as SPF domain, over %,d %s of reports.%n", d.messages(),
                     d.messages() == 1 ? "message" : "messages", d.sources(), d.sources() == 1 ? "source" : "sources", a.domain(),
@@ -117,8 +122,12 @@ final class SpfCommand implements Callable<Integer> {
             }
             for (SpfInventory.Term t : d.terms()) {
                 if (t.status().equals("unused") && d.days() > 0) {
-                    Lines.printf(out, "  - %s carried no mail over %,d %s of reports%s%n", t.term(), d.days(),
-                            d.days() == 1 ? "day" : "days", d.days() < 30 ? " (a short period: weak evidence that it is unused)" : "");
+                    Lines.printf(out, "  - %s carried no mail over %,d %s of reports%s%s%n", t.term(), d.days(),
+                            d.days() == 1 ? "day" : "days", d.days() < 30 ? " (a short period: weak evidence that it is unused)" : "",
+                            t.earlier() == null ? "" : String.format(Locale.ROOT, "; under the records looked up on %s it passed %,d %s"
+                                    + " (%,d messages: %s): has the service behind it moved?", SendersCommand.day(t.earlier().takenAt()),
+                                    t.earlier().sources(), t.earlier().sources() == 1 ? "source" : "sources", t.earlier().messages(),
+                                    String.join(", ", t.earlier().names())));
                 }
             }
         }
@@ -170,6 +179,9 @@ final class SpfCommand implements Callable<Integer> {
             m.put("messages", d.messages());
             m.put("sources", d.sources());
             m.put("days", d.days());
+            m.put("previous_record", d.previous() == null ? null : d.previous().record());
+            m.put("previous_taken_at", d.previous() == null ? null : d.previous().takenAt());
+            m.put("changed", d.previous() == null ? null : d.previous().changed());
             List<Object> findings = new ArrayList<>();
             for (SpfAudit.Finding f : a.findings()) {
                 Map<String, Object> x = new LinkedHashMap<>();
@@ -193,6 +205,16 @@ final class SpfCommand implements Callable<Integer> {
                 x.put("lookups", t.lookups());
                 x.put("service", t.service());
                 x.put("names", t.names());
+                if (t.earlier() == null) {
+                    x.put("earlier", null);
+                } else {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("taken_at", t.earlier().takenAt());
+                    e.put("sources", t.earlier().sources());
+                    e.put("messages", t.earlier().messages());
+                    e.put("names", t.earlier().names());
+                    x.put("earlier", e);
+                }
                 terms.add(x);
             }
             m.put("terms", terms);

@@ -25,8 +25,14 @@ final class SpfOptions {
                     + " names it does not hold do not exist. Nothing is kept.")
     List<Path> zones;
 
-    /** The answers, where they come from in words, and what to keep afterwards (null: nothing). */
-    record Answers(SpfDns dns, String source, SpfSnapshots.Recording recording) {}
+    /**
+     * The answers, where they come from in words, what to keep afterwards (null: nothing), and the
+     * stored snapshots before them, newest first, to compare with.
+     */
+    record Answers(SpfDns dns, String source, SpfSnapshots.Recording recording, List<SpfSnapshots.Snapshot> earlier) {}
+
+    /** Snapshots compared with: the records as they were these many lookups ago, at most. */
+    private static final int EARLIER = 3;
 
     /** Checks the zone files before the database is opened: a wrong path costs nothing. */
     SpfDns zone() {
@@ -47,18 +53,22 @@ final class SpfOptions {
 
     Answers answers(SpfDns zone, Store store, DnsOptions dns) {
         if (zone != null) {
-            return new Answers(zone, "the zone file" + (zones.size() == 1 ? " " + zones.get(0) : "s " + zones), null);
+            return new Answers(zone, "the zone file" + (zones.size() == 1 ? " " + zones.get(0) : "s " + zones), null,
+                    SpfSnapshots.newest(store, EARLIER));
         }
         if (!dns.looksUp()) {
-            SpfSnapshots.Snapshot snapshot = SpfSnapshots.latest(store).orElseThrow(() -> new UserException(
-                    "no SPF records in the database yet: run dmarcq spf once without --offline (it looks them up and keeps"
-                            + " them), or give --zone FILE"));
+            List<SpfSnapshots.Snapshot> snapshots = SpfSnapshots.newest(store, EARLIER + 1);
+            if (snapshots.isEmpty()) {
+                throw new UserException("no SPF records in the database yet: run dmarcq spf once without --offline (it looks them"
+                        + " up and keeps them), or give --zone FILE");
+            }
+            SpfSnapshots.Snapshot snapshot = snapshots.get(0);
             return new Answers(snapshot.dns(), "the records as looked up on "
                     + snapshot.takenAt().toString().replace('T', ' ').replaceAll("\\.\\d+$", "") + " UTC from " + snapshot.dnsServer(),
-                    null);
+                    null, snapshots.subList(1, snapshots.size()));
         }
         SpfSnapshots.Recording recording = new SpfSnapshots.Recording(dns.spfResolver());
-        return new Answers(recording, "DNS (" + dns.serverName() + ")", recording);
+        return new Answers(recording, "DNS (" + dns.serverName() + ")", recording, SpfSnapshots.newest(store, EARLIER));
     }
 
     /** Keeps what was looked up, unless nothing answered (then the last snapshot stays the latest). */

@@ -19,6 +19,7 @@ import org.dmarcq.identity.Service;
 import org.dmarcq.spf.CheckHost;
 import org.dmarcq.spf.SpfAudit;
 import org.dmarcq.spf.SpfDns;
+import org.dmarcq.spf.SpfSnapshots;
 import org.dmarcq.store.Store;
 import org.dmarcq.store.StoreException;
 
@@ -41,7 +42,22 @@ public final class SpfInventory {
      * behind it, most messages first; {@code service} the service an {@code include:} belongs to.
      */
     public record Term(int position, String term, String status, long messages, long sources, Instant firstSeen, Instant lastSeen,
-                       long spfAlignedMessages, List<String> names, String service, int lookups) {}
+                       long spfAlignedMessages, List<String> names, String service, int lookups, Earlier earlier) {
+
+        Term withEarlier(Earlier e) {
+            return new Term(position, term, status, messages, sources, firstSeen, lastSeen, spfAlignedMessages, names, service, lookups, e);
+        }
+    }
+
+    /**
+     * What an unused term decided under the answers of an earlier snapshot: the sources of the
+     * scope whose mail it would then have passed (a vendor that changed its addresses, a record
+     * that changed), their messages and their systems, most messages first.
+     */
+    public record Earlier(Instant takenAt, long sources, long messages, List<String> names) {}
+
+    /** The record of the domain in the newest earlier snapshot that looked it up, and whether it differs from the one used now. */
+    public record Previous(Instant takenAt, String record, boolean changed) {}
 
     /** A source that sent with the domain as SPF domain and that no term authorises: what dmarcq's evaluation gave, and the receivers'. */
     public record Unmatched(String sourceIp, String system, long messages, String result, String reported, String problem) {}
@@ -53,7 +69,13 @@ public final class SpfInventory {
      */
     public record Domain(SpfAudit.Result audit, List<Term> terms, List<Unmatched> unmatched, long unmatchedSources,
                          long unmatchedMessages, long messages, long sources, int days, long disagreements,
-                         List<String> disagreementCauses) {}
+                         List<String> disagreementCauses, Previous previous) {
+
+        Domain with(List<Term> newTerms, Previous p) {
+            return new Domain(audit, newTerms, unmatched, unmatchedSources, unmatchedMessages, messages, sources, days, disagreements,
+                    disagreementCauses, p);
+        }
+    }
 
     /** The domains whose SPF records a scope's questions need. */
     public static List<String> domains(Store store, Scope scope) {
@@ -155,8 +177,18 @@ public final class SpfInventory {
     /** The inventory of each audited domain over the mail of the scope. */
     public static List<Domain> run(Store store, Scope scope, List<SpfAudit.Result> audits, SpfDns dns, Classes classes,
                                    Naming naming) {
+        return run(store, scope, audits, dns, List.of(), classes, naming);
+    }
+
+    /**
+     * The same, comparing with {@code earlier} snapshots (newest first): each domain's record then,
+     * and for each unused term, the mail it decided under the newest of them in which it decided any.
+     */
+    public static List<Domain> run(Store store, Scope scope, List<SpfAudit.Result> audits, SpfDns dns,
+                                   List<SpfSnapshots.Snapshot> earlier, Classes classes, Naming naming) {
         try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
-            return inventory(store, scope, audits, dns, naming);
+            List<Domain> domains = inventory(store, scope, audits, dns, naming);
+            return earlier.isEmpty() ? domains : compare(store.connection(), domains, earlier);
         } catch (SQLException e) {
             throw new StoreException(store.file() + ": cannot attribute the mail to SPF terms: " + Store.problem(e), e);
         }
@@ -341,6 +373,53 @@ public final class SpfInventory {
         }
     }
 
+    private static List<Domain> compare(Connection c, List<Domain> domains, List<SpfSnapshots.Snapshot> earlier) throws SQLException {
+        List<Domain> compared = new ArrayList<>();
+        boolean anyUnused = domains.stream().flatMap(d -> d.terms().stream()).anyMatch(t -> t.status().equals("unused"));
+        List<Map<String, Earlier>> covers = new ArrayList<>(); // per snapshot: "domain term" to what the term decided then
+        for (SpfSnapshots.Snapshot snapshot : earlier) {
+            Map<String, Earlier> cover = new java.util.HashMap<>();
+            if (anyUnused) {
+                evaluate(c, snapshot.dns(), "q_spf_then");
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                        SELECT e.domain, e.top_term, count(*), sum(m.messages),
+                               list(coalesce(n.system, e.source_ip) ORDER BY m.messages DESC, e.source_ip)[1:5]
+                        FROM q_spf_then e JOIN q_spf_mail m USING (domain, source_ip) LEFT JOIN q_spf_systems n ON n.source_ip = e.source_ip
+                        WHERE e.top_term IS NOT NULL AND e.result = 'pass' GROUP BY ALL""")) {
+                    while (rs.next()) {
+                        cover.put(rs.getString(1) + " " + rs.getString(2), new Earlier(Scope.instant(snapshot.takenAt()), rs.getLong(3),
+                                rs.getLong(4), ListColumns.strings(rs, 5)));
+                    }
+                }
+            }
+            covers.add(cover);
+        }
+        for (Domain d : domains) {
+            Previous previous = null;
+            for (SpfSnapshots.Snapshot snapshot : earlier) {
+                if (snapshot.dns().lookup(d.audit().domain(), SpfDns.Type.TXT).status() == SpfDns.Status.ERROR) {
+                    continue; // not looked up then
+                }
+                String record = new SpfAudit(snapshot.dns()).audit(d.audit().domain()).record();
+                previous = new Previous(Scope.instant(snapshot.takenAt()), record, !java.util.Objects.equals(record, d.audit().record()));
+                break;
+            }
+            List<Term> terms = new ArrayList<>();
+            for (Term t : d.terms()) {
+                Earlier then = null;
+                for (Map<String, Earlier> cover : covers) {
+                    then = t.status().equals("unused") ? cover.get(d.audit().domain() + " " + t.term()) : null;
+                    if (then != null) {
+                        break;
+                    }
+                }
+                terms.add(t.withEarlier(then));
+            }
+            compared.add(d.with(terms, previous));
+        }
+        return compared;
+    }
+
     /** Rows of text into a temporary table, through DuckDB's appender (a statement of values is slow to parse). */
     private static void insert(Connection c, String table, List<String[]> rows) throws SQLException {
         try (org.duckdb.DuckDBAppender appender = c.unwrap(org.duckdb.DuckDBConnection.class).createAppender("temp", "main", table)) {
@@ -392,7 +471,7 @@ public final class SpfInventory {
             }
             terms.put(t.term(), new Term(t.position(), t.term(), status, u == null ? 0 : (long) u[0], u == null ? 0 : (long) u[1],
                     u == null ? null : Scope.instant((LocalDateTime) u[2]), u == null ? null : Scope.instant((LocalDateTime) u[3]),
-                    u == null ? 0 : (long) u[4], u == null ? List.of() : castList(u[5]), service, t.lookups()));
+                    u == null ? 0 : (long) u[4], u == null ? List.of() : castList(u[5]), service, t.lookups(), null));
         }
         List<Unmatched> unmatched = new ArrayList<>();
         String unmatchedSql = """
@@ -436,7 +515,7 @@ public final class SpfInventory {
                             + " or the receiver checked the HELO name");
                 }
                 return new Domain(audit, new ArrayList<>(terms.values()), unmatched, rs.getLong(3), rs.getLong(4), rs.getLong(1),
-                        rs.getLong(2), days, disagreements, causes);
+                        rs.getLong(2), days, disagreements, causes, null);
             }
         }
     }

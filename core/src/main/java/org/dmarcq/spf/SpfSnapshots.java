@@ -143,14 +143,26 @@ public final class SpfSnapshots {
 
     /** The latest snapshot, if any was taken. */
     public static Optional<Snapshot> latest(Store store) {
-        try (Statement s = store.connection().createStatement();
-             ResultSet rs = s.executeQuery("SELECT snapshot_id, taken_at, dns_server FROM spf_snapshots ORDER BY taken_at DESC, snapshot_id DESC LIMIT 1")) {
-            if (!rs.next()) {
-                return Optional.empty();
+        List<Snapshot> latest = newest(store, 1);
+        return latest.isEmpty() ? Optional.empty() : Optional.of(latest.get(0));
+    }
+
+    /** The {@code count} newest snapshots, newest first. */
+    public static List<Snapshot> newest(Store store, int count) {
+        List<Snapshot> snapshots = new ArrayList<>();
+        try (PreparedStatement s = store.connection().prepareStatement(
+                "SELECT snapshot_id, taken_at, dns_server FROM spf_snapshots ORDER BY taken_at DESC, snapshot_id DESC LIMIT ?")) {
+            s.setInt(1, count);
+            List<Object[]> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Object[] {rs.getLong(1), rs.getObject(2, LocalDateTime.class), rs.getString(3)});
+                }
             }
-            long id = rs.getLong(1);
-            LocalDateTime taken = rs.getObject(2, LocalDateTime.class);
-            return Optional.of(new Snapshot(id, taken, rs.getString(3), answers(store, id, taken)));
+            for (Object[] r : rows) {
+                snapshots.add(new Snapshot((long) r[0], (LocalDateTime) r[1], (String) r[2], answers(store, (long) r[0], (LocalDateTime) r[1])));
+            }
+            return snapshots;
         } catch (SQLException e) {
             throw new StoreException(store.file() + ": cannot read the SPF snapshots: " + Store.problem(e), e);
         }

@@ -207,4 +207,32 @@ class SpfInventoryTest {
                     .contains("no evidence that the mail is yours"));
         }
     }
+
+    @Test
+    void anUnusedTermSaysWhatItPassedUnderAnEarlierSnapshotAndAChangedRecordSaysSo() throws Exception {
+        try (Store store = load(month())) {
+            // a month ago Mailchimp's record held the forger's block, and bounce.example.com had a short record
+            Path then = temp.resolve("then.zone");
+            Files.writeString(then, ZONE.replace("v=spf1 ip4:205.201.128.0/20 -all", "v=spf1 ip4:203.0.113.0/24 -all")
+                    .replaceFirst("bounce.example.com. IN TXT \"[^\"]*\"", "bounce.example.com. IN TXT \"v=spf1 include:sendgrid.net -all\""));
+            SpfSnapshots.Recording recording = new SpfSnapshots.Recording(ZoneFileDns.read(List.of(then)));
+            List<SpfAudit.Result> old = SpfInventory.audit(SpfInventory.domains(store, Scope.all()), recording);
+            SpfSnapshots.save(store, recording, "zone", java.time.LocalDateTime.of(2026, 11, 1, 12, 0), old,
+                    org.dmarcq.rules.PublicSuffixList.bundled());
+            SpfDns now = zone();
+            List<SpfInventory.Domain> domains = SpfInventory.run(store, Scope.all(), SpfInventory.audit(SpfInventory.domains(store,
+                    Scope.all()), now), now, SpfSnapshots.newest(store, 3), Classes.defaults(), Naming.defaults());
+            SpfInventory.Domain example = domains.stream().filter(d -> d.audit().domain().equals("example.com")).findFirst().orElseThrow();
+            SpfInventory.Term mailchimp = terms(example).get("include:servers.mcsv.net");
+            assertThat(mailchimp.status()).isEqualTo("unused");
+            assertThat(mailchimp.earlier()).isNotNull();
+            assertThat(mailchimp.earlier().sources()).isEqualTo(1);
+            assertThat(mailchimp.earlier().names()).containsExactly("203.0.113.9");
+            assertThat(example.previous().changed()).isFalse();
+            SpfInventory.Domain bounce = domains.stream().filter(d -> d.audit().domain().equals("bounce.example.com")).findFirst()
+                    .orElseThrow();
+            assertThat(bounce.previous().changed()).isTrue();
+            assertThat(bounce.previous().record()).isEqualTo("v=spf1 include:sendgrid.net -all");
+        }
+    }
 }
