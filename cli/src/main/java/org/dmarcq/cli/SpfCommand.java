@@ -103,7 +103,7 @@ final class SpfCommand implements Callable<Integer> {
             }
             if (d.unmatchedSources() > 0) {
                 List<String> shown = new ArrayList<>();
-                for (SpfInventory.Unmatched u : d.unmatched().subList(0, Math.min(5, d.unmatched().size()))) {
+                for (SpfInventory.SourceResult u : d.unmatched().subList(0, Math.min(5, d.unmatched().size()))) {
                     shown.add(u.sourceIp() + (u.system() == null || u.system().equals(u.sourceIp()) ? "" : " (" + u.system() + ")")
                             + " " + u.result() + String.format(Locale.ROOT, " %,d", u.messages()));
                 }
@@ -132,6 +132,17 @@ final class SpfCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    private static Map<String, Object> source(SpfInventory.SourceResult u) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("source_ip", u.sourceIp());
+        x.put("system", u.system());
+        x.put("messages", u.messages());
+        x.put("result", u.result());
+        x.put("reported_result", u.reported());
+        x.put("problem", u.problem());
+        return x;
     }
 
     private static String names(SpfInventory.Term t) {
@@ -218,22 +229,13 @@ final class SpfCommand implements Callable<Integer> {
                 terms.add(x);
             }
             m.put("terms", terms);
-            List<Object> unmatched = new ArrayList<>();
-            for (SpfInventory.Unmatched u : d.unmatched()) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("source_ip", u.sourceIp());
-                x.put("system", u.system());
-                x.put("messages", u.messages());
-                x.put("result", u.result());
-                x.put("reported_result", u.reported());
-                x.put("problem", u.problem());
-                unmatched.add(x);
-            }
+            List<Map<String, Object>> unmatched = d.unmatched().stream().map(SpfCommand::source).toList();
             m.put("unmatched", unmatched);
             m.put("unmatched_sources", d.unmatchedSources());
             m.put("unmatched_messages", d.unmatchedMessages());
             m.put("disagreements", d.disagreements());
             m.put("disagreement_causes", d.disagreementCauses());
+            m.put("disagreeing", d.disagreeing().stream().map(SpfCommand::source).toList());
             list.add(m);
         }
         ResultPrinter.printJson(out, list);

@@ -59,21 +59,26 @@ public final class SpfInventory {
     /** The record of the domain in the newest earlier snapshot that looked it up, and whether it differs from the one used now. */
     public record Previous(Instant takenAt, String record, boolean changed) {}
 
-    /** A source that sent with the domain as SPF domain and that no term authorises: what dmarcq's evaluation gave, and the receivers'. */
-    public record Unmatched(String sourceIp, String system, long messages, String result, String reported, String problem) {}
+    /**
+     * A source that sent with the domain as SPF domain: its system, messages, the result of
+     * dmarcq's evaluation (and why, for errors), and the result the receivers reported.
+     */
+    public record SourceResult(String sourceIp, String system, long messages, String result, String reported, String problem) {}
 
     /**
      * One domain: its audit, its terms, its sources that no term authorises (the first
      * {@link #UNMATCHED_SHOWN}; {@code unmatchedSources} counts all), the days of reports its mail
-     * covers, and the sources where dmarcq's result differs from what the receivers reported.
+     * covers, the sources where dmarcq's result differs from what the receivers reported (the first
+     * {@link #UNMATCHED_SHOWN} in {@code disagreeing}, {@code disagreements} counts all) and the
+     * likely causes, and its record in an earlier snapshot (null when none is compared).
      */
-    public record Domain(SpfAudit.Result audit, List<Term> terms, List<Unmatched> unmatched, long unmatchedSources,
+    public record Domain(SpfAudit.Result audit, List<Term> terms, List<SourceResult> unmatched, long unmatchedSources,
                          long unmatchedMessages, long messages, long sources, int days, long disagreements,
-                         List<String> disagreementCauses, Previous previous) {
+                         List<String> disagreementCauses, List<SourceResult> disagreeing, Previous previous) {
 
         Domain with(List<Term> newTerms, Previous p) {
             return new Domain(audit, newTerms, unmatched, unmatchedSources, unmatchedMessages, messages, sources, days, disagreements,
-                    disagreementCauses, p);
+                    disagreementCauses, disagreeing, p);
         }
     }
 
@@ -473,21 +478,8 @@ public final class SpfInventory {
                     u == null ? null : Scope.instant((LocalDateTime) u[2]), u == null ? null : Scope.instant((LocalDateTime) u[3]),
                     u == null ? 0 : (long) u[4], u == null ? List.of() : castList(u[5]), service, t.lookups(), null));
         }
-        List<Unmatched> unmatched = new ArrayList<>();
-        String unmatchedSql = """
-                SELECT e.source_ip, s.system, m.messages, e.result, m.reported, e.problem
-                FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip)
-                LEFT JOIN q_spf_systems s ON s.source_ip = e.source_ip
-                WHERE e.domain = ? AND e.result <> 'pass' ORDER BY m.messages DESC, e.source_ip LIMIT %d""".formatted(UNMATCHED_SHOWN);
-        try (PreparedStatement p = c.prepareStatement(unmatchedSql)) {
-            p.setString(1, audit.domain());
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    unmatched.add(new Unmatched(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6)));
-                }
-            }
-        }
+        List<SourceResult> unmatched = sources(c, audit.domain(), "e.result <> 'pass'");
+        List<SourceResult> disagreeing = sources(c, audit.domain(), "(e.result = 'pass') <> (m.reported = 'pass')");
         String totals = """
                 SELECT coalesce(sum(m.messages), 0), count(*),
                        count(*) FILTER (WHERE e.result <> 'pass'), coalesce(sum(m.messages) FILTER (WHERE e.result <> 'pass'), 0),
@@ -515,9 +507,28 @@ public final class SpfInventory {
                             + " or the receiver checked the HELO name");
                 }
                 return new Domain(audit, new ArrayList<>(terms.values()), unmatched, rs.getLong(3), rs.getLong(4), rs.getLong(1),
-                        rs.getLong(2), days, disagreements, causes, null);
+                        rs.getLong(2), days, disagreements, causes, disagreeing, null);
             }
         }
+    }
+
+    /** The first sources of a domain that meet a condition on {@code e} (its evaluation) and {@code m} (its mail), most messages first. */
+    private static List<SourceResult> sources(Connection c, String domain, String condition) throws SQLException {
+        List<SourceResult> sources = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("""
+                SELECT e.source_ip, s.system, m.messages, e.result, m.reported, e.problem
+                FROM q_spf_eval e JOIN q_spf_mail m USING (domain, source_ip)
+                LEFT JOIN q_spf_systems s ON s.source_ip = e.source_ip
+                WHERE e.domain = ? AND %s ORDER BY m.messages DESC, e.source_ip LIMIT %d""".formatted(condition, UNMATCHED_SHOWN))) {
+            p.setString(1, domain);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    sources.add(new SourceResult(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6)));
+                }
+            }
+        }
+        return sources;
     }
 
     @SuppressWarnings("unchecked")

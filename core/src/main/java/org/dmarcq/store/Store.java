@@ -545,7 +545,14 @@ public final class Store implements AutoCloseable {
             return "unknown error";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        String first = nl < 0 ? message : message.substring(0, nl);
+        // the driver wraps a statement's failure in this line, the cause on the next
+        if (first.contains("unsuccessful or closed pending query result") && nl >= 0) {
+            String rest = message.substring(nl + 1).replaceFirst("^Error: ", "");
+            int end = rest.indexOf('\n');
+            return end < 0 ? rest : rest.substring(0, end);
+        }
+        return first;
     }
 
     @Override

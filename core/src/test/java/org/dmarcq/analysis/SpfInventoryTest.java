@@ -101,7 +101,7 @@ class SpfInventoryTest {
             assertThat(terms.get("include:servers.mcsv.net")).extracting(SpfInventory.Term::status, SpfInventory.Term::messages,
                     SpfInventory.Term::service).containsExactly("unused", 0L, "Mailchimp");
             assertThat(d.days()).isEqualTo(30);
-            assertThat(d.unmatched()).extracting(SpfInventory.Unmatched::sourceIp, SpfInventory.Unmatched::result)
+            assertThat(d.unmatched()).extracting(SpfInventory.SourceResult::sourceIp, SpfInventory.SourceResult::result)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("203.0.113.9", "softfail"));
             // the relay's receivers said softfail; these records pass it: the cross-check says so
             assertThat(d.disagreements()).isEqualTo(1);
@@ -122,7 +122,7 @@ class SpfInventoryTest {
             // everything else reaches the eleventh lookup: the silently broken record
             assertThat(terms.get("include:i10.test").status()).isEqualTo("permerror");
             assertThat(terms.get("include:i10.test").messages()).isEqualTo(5);
-            assertThat(d.unmatched()).extracting(SpfInventory.Unmatched::sourceIp, SpfInventory.Unmatched::result)
+            assertThat(d.unmatched()).extracting(SpfInventory.SourceResult::sourceIp, SpfInventory.SourceResult::result)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("198.51.100.77", "permerror"));
         }
     }
