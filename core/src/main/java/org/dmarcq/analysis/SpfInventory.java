@@ -95,36 +95,34 @@ public final class SpfInventory {
                     WHERE %1$s AND coalesce(s.scope, 'mfrom') = 'mfrom' AND d.organizational_domain IN (SELECT org FROM orgs)
                 )
                 SELECT lower(policy_domain) FROM mine UNION SELECT domain FROM spf ORDER BY 1""".formatted(scope.where("p"));
-        List<String> domains = new ArrayList<>();
         Object[] parameters = scope.parameters();
-        try (PreparedStatement s = store.connection().prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                s.setObject(i + 1, parameters[i]);
-                s.setObject(i + 1 + parameters.length, parameters[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    domains.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException(store.file() + ": cannot list the SPF domains: " + Store.problem(e), e);
-        }
-        return domains;
+        Object[] twice = new Object[parameters.length * 2];
+        System.arraycopy(parameters, 0, twice, 0, parameters.length);
+        System.arraycopy(parameters, 0, twice, parameters.length, parameters.length);
+        return column(store, sql, twice, "the SPF domains");
     }
 
     /** The policy domains of the reports, lowercase. */
     public static List<String> policyDomains(Store store) {
-        List<String> domains = new ArrayList<>();
-        try (Statement s = store.connection().createStatement();
-             ResultSet rs = s.executeQuery("SELECT DISTINCT lower(policy_domain) FROM reports ORDER BY 1")) {
-            while (rs.next()) {
-                domains.add(rs.getString(1));
+        return column(store, "SELECT DISTINCT lower(policy_domain) FROM reports ORDER BY 1", new Object[0], "the policy domains");
+    }
+
+    /** The first column of a query's rows. */
+    private static List<String> column(Store store, String sql, Object[] parameters, String what) {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement s = store.connection().prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
             }
         } catch (SQLException e) {
-            throw new StoreException(store.file() + ": cannot list the policy domains: " + Store.problem(e), e);
+            throw new StoreException(store.file() + ": cannot list " + what + ": " + Store.problem(e), e);
         }
-        return domains;
+        return values;
     }
 
     /**

@@ -33,16 +33,23 @@ public final class DnsResolver implements ReverseDns {
 
     /** The system's resolver (from /etc/resolv.conf or its equivalent). */
     public static DnsResolver system(Duration timeout) throws UnknownHostException {
-        SimpleResolver r = new SimpleResolver();
-        r.setTimeout(timeout);
-        return new DnsResolver(r);
+        return new DnsResolver(resolver(null, timeout));
     }
 
     /** A resolver at the given address, e.g. a local caching server. */
     public static DnsResolver at(InetSocketAddress server, Duration timeout) {
-        SimpleResolver r = new SimpleResolver(server);
+        try {
+            return new DnsResolver(resolver(server, timeout));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a resolver at an address needs no lookup", e);
+        }
+    }
+
+    /** A dnsjava resolver at {@code server}, or the system's when it is null, that waits {@code timeout} for each answer. */
+    public static Resolver resolver(InetSocketAddress server, Duration timeout) throws UnknownHostException {
+        SimpleResolver r = server == null ? new SimpleResolver() : new SimpleResolver(server);
         r.setTimeout(timeout);
-        return new DnsResolver(r);
+        return r;
     }
 
     @Override

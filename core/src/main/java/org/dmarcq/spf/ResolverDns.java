@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.dmarcq.identity.DnsResolver;
 import org.dmarcq.report.IpAddresses;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -21,7 +22,6 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 
@@ -35,16 +35,16 @@ public final class ResolverDns implements SpfDns {
 
     /** The system's resolver (from /etc/resolv.conf or its equivalent). */
     public static ResolverDns system(Duration timeout) throws IOException {
-        SimpleResolver r = new SimpleResolver();
-        r.setTimeout(timeout);
-        return new ResolverDns(r);
+        return new ResolverDns(DnsResolver.resolver(null, timeout));
     }
 
     /** A server at the given address. */
     public static ResolverDns at(InetSocketAddress server, Duration timeout) {
-        SimpleResolver r = new SimpleResolver(server);
-        r.setTimeout(timeout);
-        return new ResolverDns(r);
+        try {
+            return new ResolverDns(DnsResolver.resolver(server, timeout));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("a resolver at an address needs no lookup", e);
+        }
     }
 
     @Override

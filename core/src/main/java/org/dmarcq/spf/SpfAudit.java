@@ -286,19 +286,29 @@ public final class SpfAudit {
         path.remove(target);
     }
 
+    /** Ranges compared pairwise for repeats at most: a tree of more is said to be too large to compare. */
+    static final int MAX_COMPARED_RANGES = 2_000;
+
     /** Ranges given twice, or inside another range of the tree. */
     private static void overlaps(Walk walk) {
+        List<Range> ranges = walk.ranges;
+        if (ranges.size() > MAX_COMPARED_RANGES) {
+            walk.findings.add(new Finding("many-ranges", ranges.get(0).domain(), "the tree holds " + ranges.size()
+                    + " address ranges; repeated ranges are looked for among at most " + MAX_COMPARED_RANGES));
+            ranges = ranges.subList(0, MAX_COMPARED_RANGES);
+        }
+        List<byte[]> networks = new ArrayList<>(ranges.size());
+        for (Range r : ranges) {
+            networks.add(AddressRange.bytes(r.network()));
+        }
         Set<String> said = new HashSet<>();
-        for (int i = 0; i < walk.ranges.size(); i++) {
-            Range inner = walk.ranges.get(i);
-            byte[] innerNet = AddressRange.bytes(inner.network());
-            for (int j = 0; j < walk.ranges.size(); j++) {
-                Range outer = walk.ranges.get(j);
-                if (i == j || outer.bits() > inner.bits()) {
-                    continue;
-                }
-                byte[] outerNet = AddressRange.bytes(outer.network());
-                if (outerNet == null || innerNet == null || outerNet.length != innerNet.length) {
+        for (int i = 0; i < ranges.size(); i++) {
+            Range inner = ranges.get(i);
+            byte[] innerNet = networks.get(i);
+            for (int j = 0; j < ranges.size(); j++) {
+                Range outer = ranges.get(j);
+                byte[] outerNet = networks.get(j);
+                if (i == j || outer.bits() > inner.bits() || outerNet == null || innerNet == null || outerNet.length != innerNet.length) {
                     continue;
                 }
                 boolean same = outer.bits() == inner.bits();

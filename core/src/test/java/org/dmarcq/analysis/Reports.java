@@ -75,6 +75,19 @@ final class Reports {
         return record(ip, count, headerFrom, dkim, spf, verdict, "none", null);
     }
 
+    /** A new store in {@code dir} holding the reports, each written to a file and ingested; no problem allowed. */
+    static org.dmarcq.store.Store load(java.nio.file.Path dir, Reports... reports) throws java.io.IOException {
+        org.dmarcq.store.Store store = org.dmarcq.store.Store.open(dir.resolve("reports.duckdb"));
+        List<String> files = new ArrayList<>();
+        for (Reports r : reports) {
+            java.nio.file.Path file = dir.resolve("r" + files.size() + ".xml");
+            java.nio.file.Files.writeString(file, r.xml());
+            files.add(file.toString());
+        }
+        org.assertj.core.api.Assertions.assertThat(org.dmarcq.ingest.Ingest.into(store).run(files).problems()).isEmpty();
+        return store;
+    }
+
     String xml() {
         return (rfc9990 ? "<feedback xmlns=\"urn:ietf:params:xml:ns:dmarc-2.0\">" : "<feedback>")
                 + "<report_metadata><org_name>" + (rfc9990 ? "bis.example" : "old.example") + "</org_name>"

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.dmarcq.ingest.Ingest;
 import org.dmarcq.spf.SpfAudit;
 import org.dmarcq.spf.SpfDns;
 import org.dmarcq.spf.SpfSnapshots;
@@ -42,15 +40,7 @@ class SpfInventoryTest {
             """;
 
     private Store load(Reports... reports) throws Exception {
-        Store store = Store.open(temp.resolve("s.duckdb"));
-        List<String> files = new ArrayList<>();
-        for (Reports r : reports) {
-            Path file = temp.resolve("r" + files.size() + ".xml");
-            Files.writeString(file, r.xml());
-            files.add(file.toString());
-        }
-        assertThat(Ingest.into(store).run(files).problems()).isEmpty();
-        return store;
+        return Reports.load(temp, reports);
     }
 
     private SpfDns zone() throws Exception {

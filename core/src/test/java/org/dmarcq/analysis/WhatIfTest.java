@@ -2,14 +2,11 @@ package org.dmarcq.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.dmarcq.ingest.Ingest;
 import org.dmarcq.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,15 +16,7 @@ class WhatIfTest {
     @TempDir Path temp;
 
     private Store load(Reports... reports) throws Exception {
-        Store store = Store.open(temp.resolve("w.duckdb"));
-        List<String> files = new ArrayList<>();
-        for (Reports r : reports) {
-            Path file = temp.resolve("r" + files.size() + ".xml");
-            Files.writeString(file, r.xml());
-            files.add(file.toString());
-        }
-        assertThat(Ingest.into(store).run(files).problems()).isEmpty();
-        return store;
+        return Reports.load(temp, reports);
     }
 
     /** Runs the proposal with every affected source listed. */
