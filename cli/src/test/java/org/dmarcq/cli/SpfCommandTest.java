@@ -66,4 +66,28 @@ class SpfCommandTest extends CommandTest {
         assertThat(run("spf", "--offline", "--db", db(), "--zone", temp.resolve("missing.zone").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("missing.zone: no such file");
     }
+
+    @Test
+    void recordsLookedUpOverDnsAreKeptAndAnswerOfflineRunsTheSame() throws Exception {
+        try (org.dmarcq.identity.LocalDnsServer dns = org.dmarcq.identity.LocalDnsServer.of(java.util.List.of(Path.of("samples/spf.zone")),
+                java.util.List.of())) {
+            String server = "127.0.0.1:" + dns.address().getPort();
+            // reverse DNS goes to the same server: it knows no PTR names, which is an answer too
+            assertThat(run("spf", "--db", db(), "--dns", server, "--domain", "example.org")).as(err.toString()).isZero();
+            String online = out.toString();
+            // the first paragraph says where the records came from; the rest must not change
+            assertThat(online.substring(0, online.indexOf("\n\n")).replaceAll("\\s+", " "))
+                    .isEqualTo("SPF records from DNS (" + server + ").");
+            assertThat(online).contains("example.org: permerror");
+            int queries = dns.queries();
+            assertThat(queries).isPositive();
+            assertThat(run("spf", "--db", db(), "--offline", "--domain", "example.org")).as(err.toString()).isZero();
+            assertThat(dns.queries()).as("an offline run asks nothing").isEqualTo(queries);
+            String offline = out.toString();
+            assertThat(offline.substring(0, offline.indexOf("\n\n")).replaceAll("\\s+", " "))
+                    .matches("SPF records from the records as looked up on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC from "
+                            + java.util.regex.Pattern.quote(server) + "\\.");
+            assertThat(offline.substring(offline.indexOf("\n\n"))).isEqualTo(online.substring(online.indexOf("\n\n")));
+        }
+    }
 }

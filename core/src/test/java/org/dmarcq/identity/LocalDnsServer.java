@@ -34,9 +34,24 @@ public final class LocalDnsServer implements AutoCloseable {
 
     /** @param zone records in master-file syntax, one per line, names absolute */
     public LocalDnsServer(List<String> zone, List<String> silentNames) throws IOException {
-        for (String line : zone) {
-            Record r = Record.fromString(Name.fromString(line.split("\\s+")[0]), org.xbill.DNS.Type.value(line.split("\\s+")[2]),
-                    org.xbill.DNS.DClass.IN, 300, line.split("\\s+", 4)[3], Name.root);
+        this(parse(zone).toArray(Record[]::new), silentNames);
+    }
+
+    /** Serves the records of zone files (master-file syntax, as dnsjava reads them). */
+    public static LocalDnsServer of(List<java.nio.file.Path> zoneFiles, List<String> silentNames) throws IOException {
+        List<Record> records = new ArrayList<>();
+        for (java.nio.file.Path file : zoneFiles) {
+            try (org.xbill.DNS.Master master = new org.xbill.DNS.Master(file.toString())) {
+                for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
+                    records.add(r);
+                }
+            }
+        }
+        return new LocalDnsServer(records.toArray(Record[]::new), silentNames);
+    }
+
+    private LocalDnsServer(Record[] zone, List<String> silentNames) throws IOException {
+        for (Record r : zone) {
             records.computeIfAbsent(key(r.getName(), r.getType()), k -> new ArrayList<>()).add(r);
             records.putIfAbsent(r.getName().toString().toLowerCase(), new ArrayList<>());
         }
@@ -47,6 +62,15 @@ public final class LocalDnsServer implements AutoCloseable {
         loop = new Thread(this::serve, "local-dns");
         loop.setDaemon(true);
         loop.start();
+    }
+
+    private static List<Record> parse(List<String> zone) throws IOException {
+        List<Record> parsed = new ArrayList<>();
+        for (String line : zone) {
+            parsed.add(Record.fromString(Name.fromString(line.split("\\s+")[0]), org.xbill.DNS.Type.value(line.split("\\s+")[2]),
+                    org.xbill.DNS.DClass.IN, 300, line.split("\\s+", 4)[3], Name.root));
+        }
+        return parsed;
     }
 
     public InetSocketAddress address() {
