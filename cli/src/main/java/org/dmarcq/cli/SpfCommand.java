@@ -80,7 +80,7 @@ final class SpfCommand implements Callable<Integer> {
         for (SpfInventory.Domain d : domains) {
             SpfAudit.Result a = d.audit();
             out.println();
-            Lines.printf(out, "%s: %s. %s%n", a.domain(), a.verdict().word(), capital(a.reason()));
+            Lines.printf(out, "%s: %s: %s%n", a.domain(), a.verdict().word(), a.reason().endsWith(".") ? a.reason() : a.reason() + ".");
             if (a.record() != null) {
                 Lines.println(out, "  " + a.record());
             }
@@ -156,10 +156,6 @@ final class SpfCommand implements Callable<Integer> {
             }
         }
         return String.join(", ", names);
-    }
-
-    private static String capital(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1) + (s.endsWith(".") ? "" : ".");
     }
 
     private static void csv(List<SpfInventory.Domain> domains, PrintWriter out) {
@@ -290,8 +286,12 @@ final class SpfCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if ((remove == null || remove.isEmpty()) == (record == null)) {
+            boolean removing = remove != null && !remove.isEmpty();
+            if (removing && record != null) {
                 throw UserException.usage("spf whatif: give --remove TERM (repeatable) or --record TEXT, not both");
+            }
+            if (!removing && record == null) {
+                throw UserException.usage("spf whatif: say what changes: --remove TERM (repeatable), or --record TEXT for a whole record");
             }
             if (record != null) {
                 try {
@@ -449,7 +449,17 @@ final class SpfCommand implements Callable<Integer> {
         Lines.printf(out, "%s, %s:%n", r.domain(), change);
         Lines.println(out, "  " + p.record());
         Lines.printf(out, "  %s: %s (now %d).%n", p.verdict().word(), p.reason(), current.lookups());
-        if (r.lost().isEmpty()) {
+        boolean sound = p.verdict() == SpfAudit.Verdict.VALID || p.verdict() == SpfAudit.Verdict.VALID_NEAR_LIMIT;
+        for (SpfAudit.Finding f : p.findings()) {
+            if (f.kind().equals("pass-all") || f.kind().equals("wide-range")) {
+                sound = false;
+                Lines.println(out, "  Warning: " + f.text() + ".");
+            }
+        }
+        if (r.lost().isEmpty() && !sound) {
+            Lines.printf(out, "  Nothing that passes SPF now would stop passing, over %,d %s of reports, but the proposed record"
+                    + " is no fix: see above.%n", r.days(), r.days() == 1 ? "day" : "days");
+        } else if (r.lost().isEmpty()) {
             Lines.printf(out, "  Nothing that passes SPF now would stop passing, over %,d %s of reports: a harmless change.%n",
                     r.days(), r.days() == 1 ? "day" : "days");
         } else {
@@ -467,7 +477,7 @@ final class SpfCommand implements Callable<Integer> {
                     r.gainedMessages(), r.gainedMessages() == 1 ? "message" : "messages");
         }
         for (SpfAudit.Finding f : p.findings()) {
-            if (!f.kind().equals("too-many-lookups")) {
+            if (!List.of("too-many-lookups", "pass-all", "wide-range").contains(f.kind())) {
                 Lines.println(out, "  - " + (f.domain().equals(p.domain()) ? "" : f.domain() + ": ") + f.text());
             }
         }

@@ -37,8 +37,9 @@ public final class SpfInventory {
     static final int UNMATCHED_SHOWN = 20;
 
     /**
-     * A top-level term: {@code status} {@code used} (it decided some address), {@code unused}, or
-     * {@code permerror} (it lies past the tenth DNS lookup); its mail in the scope, and the systems
+     * A top-level term: {@code status} {@code used} (it decided some address), {@code unused},
+     * {@code permerror} (it lies past the tenth DNS lookup), or {@code unreached} (it comes after a
+     * term where evaluations stopped with an error, so whether it would carry mail is unknown); its mail in the scope, and the systems
      * behind it, most messages first; {@code service} the service an {@code include:} belongs to.
      */
     public record Term(int position, String term, String status, long messages, long sources, Instant firstSeen, Instant lastSeen,
@@ -462,9 +463,27 @@ public final class SpfInventory {
                 }
             }
         }
+        // where evaluations stopped with an error, the terms after it were never reached: not unused, unknown
+        java.util.Set<String> stopped = new java.util.HashSet<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT DISTINCT top_term FROM q_spf_eval WHERE domain = ? AND result IN ('permerror', 'temperror') AND top_term IS NOT NULL")) {
+            p.setString(1, audit.domain());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    stopped.add(rs.getString(1));
+                }
+            }
+        }
+        int reach = Integer.MAX_VALUE;
+        for (SpfAudit.TopTerm t : audit.terms()) {
+            if (t.lastLookup() > CheckHost.MAX_LOOKUPS || stopped.contains(t.term())) {
+                reach = Math.min(reach, t.position());
+            }
+        }
         for (SpfAudit.TopTerm t : audit.terms()) {
             Object[] u = used.get(t.term());
-            String status = t.lastLookup() > CheckHost.MAX_LOOKUPS ? "permerror" : u != null ? "used" : "unused";
+            String status = t.lastLookup() > CheckHost.MAX_LOOKUPS ? "permerror" : u != null ? "used"
+                    : t.position() > reach ? "unreached" : "unused";
             String service = null;
             String text = t.term().toLowerCase(java.util.Locale.ROOT);
             int colon = text.indexOf("include:");

@@ -115,8 +115,8 @@ final class Macros {
                     throw new SpfSyntaxException("'" + term + "': '%{" + body + "}' has an unknown delimiter '" + d + "'");
                 }
             }
-            if (!digits.isEmpty() && (digits.length() > 3 || Integer.parseInt(digits) == 0)) {
-                throw new SpfSyntaxException("'" + term + "': '%{" + body + "}' keeps zero or too many parts");
+            if (!digits.isEmpty() && digits.chars().allMatch(ch -> ch == '0')) {
+                throw new SpfSyntaxException("'" + term + "': '%{" + body + "}' keeps zero parts");
             }
             if (expansion != null) {
                 char letter = body.charAt(0);
@@ -126,7 +126,8 @@ final class Macros {
                     Collections.reverse(parts);
                 }
                 if (!digits.isEmpty()) {
-                    int keep = Integer.parseInt(digits);
+                    // more parts than there are keeps them all (§7.3)
+                    int keep = digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
                     if (keep < parts.size()) {
                         parts = parts.subList(parts.size() - keep, parts.size());
                     }

@@ -18,6 +18,10 @@ import org.dmarcq.spf.SpfRecord.Qualifier;
  * are), void lookups, {@code mx} and {@code ptr} caps, risky terms, and address ranges given twice.
  */
 public final class SpfAudit {
+    /** Shorter prefixes than these authorise a large part of the internet rather than someone's servers. */
+    static final int WIDE_IP4 = 8;
+    static final int WIDE_IP6 = 16;
+
     /** At this many DNS-querying terms a record is near the limit of ten. */
     static final int NEAR_LIMIT = 8;
 
@@ -92,7 +96,8 @@ public final class SpfAudit {
         }
         if (record.text().length() > 255) {
             walk.findings.add(new Finding("long-record", d, "the record is " + record.text().length()
-                    + " characters: it must be published as several strings of at most 255 (DNS joins them)"));
+                    + " characters: DNS holds it as strings of at most 255 each (check that it is published so), and a long"
+                    + " answer may not fit a UDP packet, which some receivers then fail to fetch"));
         }
         List<TopTerm> terms = new ArrayList<>();
         Set<String> path = new LinkedHashSet<>(List.of(d));
@@ -148,8 +153,8 @@ public final class SpfAudit {
             reason = walk.lookups + " of the " + CheckHost.MAX_LOOKUPS + " DNS lookups allowed";
         }
         if (walk.voids > 0 && walk.voids <= CheckHost.MAX_VOID_LOOKUPS) {
-            walk.findings.add(new Finding("void-lookups", d, walk.voids + " lookup" + (walk.voids == 1 ? "" : "s")
-                    + " of the tree find nothing (at most " + CheckHost.MAX_VOID_LOOKUPS + " are allowed)"));
+            walk.findings.add(new Finding("void-lookups", d, walk.voids + (walk.voids == 1 ? " lookup of the tree finds"
+                    : " lookups of the tree find") + " nothing (at most " + CheckHost.MAX_VOID_LOOKUPS + " are allowed)"));
         }
         return new Result(d, record.text(), verdict, reason, walk.lookups, walk.voids, walk.findings, terms);
     }
@@ -188,8 +193,14 @@ public final class SpfAudit {
             }
         }
         switch (t.mechanism()) {
-            case IP4, IP6 -> walk.ranges.add(new Range(domain, t.text(), t.network(),
-                    t.mechanism() == Mechanism.IP4 ? t.cidr4() : t.cidr6()));
+            case IP4, IP6 -> {
+                int bits = t.mechanism() == Mechanism.IP4 ? t.cidr4() : t.cidr6();
+                walk.ranges.add(new Range(domain, t.text(), t.network(), bits));
+                if (t.qualifier() == Qualifier.PASS && bits < (t.mechanism() == Mechanism.IP4 ? WIDE_IP4 : WIDE_IP6)) {
+                    walk.findings.add(new Finding("wide-range", domain, "'" + t.text() + "' authorises a /" + bits
+                            + " network: a large part of the internet, not a sender's addresses"));
+                }
+            }
             case INCLUDE -> target(t.domainSpec(), domain, t.text(), walk, path);
             case PTR -> walk.findings.add(new Finding("ptr", domain, "'" + t.text()
                     + "' is slow and unreliable (RFC 7208 says it SHOULD NOT be used): list the addresses instead"));

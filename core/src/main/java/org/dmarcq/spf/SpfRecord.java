@@ -131,7 +131,8 @@ public record SpfRecord(String text, List<Term> terms) {
         try {
             mechanism = Mechanism.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new SpfSyntaxException("'" + term + "': unknown mechanism '" + name + "'");
+            throw new SpfSyntaxException("'" + term + "': " + (name.isEmpty() ? "not a mechanism or a modifier"
+                    : "unknown mechanism '" + name + "'"));
         }
         return switch (mechanism) {
             case ALL -> {

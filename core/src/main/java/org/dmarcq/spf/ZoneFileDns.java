@@ -22,10 +22,29 @@ public final class ZoneFileDns implements SpfDns {
 
     private ZoneFileDns() {}
 
-    /** Reads the files; an unreadable line is an error naming the file and line. */
+    /** The largest zone file read: far more than a domain's SPF records and what they include need. */
+    static final long MAX_BYTES = 16_000_000;
+
+    /**
+     * Reads the files; an unreadable line is an error naming the file and line. {@code $INCLUDE}
+     * is refused (it would read any file the user can): each file is given with its own option.
+     */
     public static ZoneFileDns read(List<Path> files) throws IOException {
         ZoneFileDns dns = new ZoneFileDns();
         for (Path file : files) {
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new IOException(file + ": not a file");
+            }
+            if (java.nio.file.Files.size(file) > MAX_BYTES) {
+                throw new IOException(file + ": " + java.nio.file.Files.size(file) + " bytes; a zone file of at most " + MAX_BYTES
+                        + " is read");
+            }
+            List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).stripLeading().regionMatches(true, 0, "$INCLUDE", 0, 8)) {
+                    throw new IOException(file + ":" + (i + 1) + ": $INCLUDE is not followed; give each zone file with its own --zone");
+                }
+            }
             try (Master master = new Master(file.toString())) {
                 for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
                     dns.records.computeIfAbsent(key(r.getName()), k -> new ArrayList<>()).add(r);
