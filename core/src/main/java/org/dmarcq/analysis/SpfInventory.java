@@ -12,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.dmarcq.identity.Service;
 import org.dmarcq.spf.CheckHost;
 import org.dmarcq.spf.SpfAudit;
@@ -153,21 +150,14 @@ public final class SpfInventory {
     /** Audits the domains, in parallel (each is a walk of DNS lookups). */
     public static List<SpfAudit.Result> audit(List<String> domains, SpfDns dns) {
         SpfAudit audit = new SpfAudit(dns);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, domains.size())), r -> {
-            Thread t = new Thread(r, "spf-audit");
-            t.setDaemon(true);
-            return t;
-        });
+        return parallel(domains, Math.max(1, Math.min(8, domains.size())), audit::audit);
+    }
+
+    /** {@code f} of each item, in order, on {@code threads} threads. */
+    private static <T, R> List<R> parallel(List<T> items, int threads, java.util.function.Function<T, R> f) {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
         try {
-            List<Future<SpfAudit.Result>> futures = new ArrayList<>();
-            for (String d : domains) {
-                futures.add(pool.submit(() -> audit.audit(d)));
-            }
-            List<SpfAudit.Result> results = new ArrayList<>();
-            for (Future<SpfAudit.Result> f : futures) {
-                results.add(f.get());
-            }
-            return results;
+            return pool.submit(() -> items.parallelStream().map(f).toList()).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -272,23 +262,12 @@ public final class SpfInventory {
                 pairs.add(new String[] {rs.getString(1), rs.getString(2)});
             }
         }
-        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(dns.remote() ? EVALUATORS : 1);
-        List<String[]> rows;
-        try {
-            rows = pool.submit(() -> pairs.parallelStream().map(p -> {
-                CheckHost.Evaluation e = check.evaluate(p[1], p[0]);
-                CheckHost.Step top = e.topTerm();
-                return new String[] {p[0], p[1], e.result().word(), top == null ? null : top.term(),
-                        e.leafTerm() == null ? null : e.leafTerm().toString(), e.problem(), String.join("", e.unknownMacros())};
-            }).toList()).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        List<String[]> rows = parallel(pairs, dns.remote() ? EVALUATORS : 1, p -> {
+            CheckHost.Evaluation e = check.evaluate(p[1], p[0]);
+            CheckHost.Step top = e.topTerm();
+            return new String[] {p[0], p[1], e.result().word(), top == null ? null : top.term(),
+                    e.leafTerm() == null ? null : e.leafTerm().toString(), e.problem(), String.join("", e.unknownMacros())};
+        });
         try (Statement s = c.createStatement()) {
             s.execute("""
                     CREATE OR REPLACE TEMP TABLE %s (domain VARCHAR, source_ip VARCHAR, result VARCHAR, top_term VARCHAR,
