@@ -161,6 +161,10 @@ final class SpfCommand implements Callable<Integer> {
     private static void csv(List<SpfInventory.Domain> domains, PrintWriter out) {
         List<Object[]> rows = new ArrayList<>();
         for (SpfInventory.Domain d : domains) {
+            if (d.terms().isEmpty()) { // no record, or one that cannot be read: the domain still gets its row
+                rows.add(new Object[] {d.audit().domain(), d.audit().verdict().word(), d.audit().lookups(), null, null, null,
+                        d.messages(), d.sources(), null, null, null, null, null, List.of()});
+            }
             for (SpfInventory.Term t : d.terms()) {
                 rows.add(new Object[] {d.audit().domain(), d.audit().verdict().word(), d.audit().lookups(), t.position(), t.term(),
                         t.status(), t.messages(), t.sources(), t.firstSeen(), t.lastSeen(), t.spfAlignedMessages(), t.lookups(),
