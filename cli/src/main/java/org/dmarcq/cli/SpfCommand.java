@@ -115,11 +115,7 @@ final class SpfCommand implements Callable<Integer> {
                 Lines.printf(out, "  %,d %s got a different SPF result from the receivers than from these records: %s.%n",
                         d.disagreements(), d.disagreements() == 1 ? "source" : "sources", String.join("; ", d.disagreementCauses()));
             }
-            for (SpfAudit.Finding f : a.findings()) {
-                if (!f.kind().equals("too-many-lookups")) {
-                    Lines.println(out, "  - " + (f.domain().equals(a.domain()) ? "" : f.domain() + ": ") + f.text());
-                }
-            }
+            printFindings(a, List.of("too-many-lookups"), out);
             for (SpfInventory.Term t : d.terms()) {
                 if (t.status().equals("unused") && d.days() > 0) {
                     Lines.printf(out, "  - %s carried no mail over %,d %s of reports%s%s%n", t.term(), d.days(),
@@ -132,6 +128,28 @@ final class SpfCommand implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    /** The audit's findings as lines under its domain, those of the given kinds left out (said elsewhere). */
+    private static void printFindings(SpfAudit.Result audit, List<String> saidElsewhere, PrintWriter out) {
+        for (SpfAudit.Finding f : audit.findings()) {
+            if (!saidElsewhere.contains(f.kind())) {
+                Lines.println(out, "  - " + (f.domain().equals(audit.domain()) ? "" : f.domain() + ": ") + f.text());
+            }
+        }
+    }
+
+    /** The audit's findings in JSON: {@code kind}, {@code domain}, {@code text}. */
+    private static List<Map<String, Object>> findings(SpfAudit.Result audit) {
+        List<Map<String, Object>> findings = new ArrayList<>();
+        for (SpfAudit.Finding f : audit.findings()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("kind", f.kind());
+            x.put("domain", f.domain());
+            x.put("text", f.text());
+            findings.add(x);
+        }
+        return findings;
     }
 
     private static Map<String, Object> source(SpfInventory.SourceResult u) {
@@ -193,15 +211,7 @@ final class SpfCommand implements Callable<Integer> {
             m.put("previous_record", d.previous() == null ? null : d.previous().record());
             m.put("previous_taken_at", d.previous() == null ? null : d.previous().takenAt());
             m.put("changed", d.previous() == null ? null : d.previous().changed());
-            List<Object> findings = new ArrayList<>();
-            for (SpfAudit.Finding f : a.findings()) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("kind", f.kind());
-                x.put("domain", f.domain());
-                x.put("text", f.text());
-                findings.add(x);
-            }
-            m.put("findings", findings);
+            m.put("findings", findings(a));
             List<Object> terms = new ArrayList<>();
             for (SpfInventory.Term t : d.terms()) {
                 Map<String, Object> x = new LinkedHashMap<>();
@@ -428,15 +438,7 @@ final class SpfCommand implements Callable<Integer> {
             m.put("senders", senders);
             m.put("gained_sources", r.gainedSources());
             m.put("gained_messages", r.gainedMessages());
-            List<Object> findings = new ArrayList<>();
-            for (SpfAudit.Finding f : p.findings()) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("kind", f.kind());
-                x.put("domain", f.domain());
-                x.put("text", f.text());
-                findings.add(x);
-            }
-            m.put("findings", findings);
+            m.put("findings", findings(p));
             ResultPrinter.printJson(out, m);
             return;
         }
@@ -480,11 +482,7 @@ final class SpfCommand implements Callable<Integer> {
             Lines.printf(out, "  Would start passing SPF: %,d %s, %,d %s.%n", r.gainedSources(), r.gainedSources() == 1 ? "source" : "sources",
                     r.gainedMessages(), r.gainedMessages() == 1 ? "message" : "messages");
         }
-        for (SpfAudit.Finding f : p.findings()) {
-            if (!List.of("too-many-lookups", "pass-all", "wide-range").contains(f.kind())) {
-                Lines.println(out, "  - " + (f.domain().equals(p.domain()) ? "" : f.domain() + ": ") + f.text());
-            }
-        }
+        printFindings(p, List.of("too-many-lookups", "pass-all", "wide-range"), out);
         out.flush();
     }
 }

@@ -374,7 +374,8 @@ final class SourceAnalysis implements AutoCloseable {
                        e.name AS entry_name, e.ours AS entry_ours, e.note AS entry_note,
                        %1$s AS rule,
                        coalesce(e.name, n.service, i.ptr_org, a.source_ip) AS system,
-                       sa.term AS spf_term, coalesce(sa.own, false) AS spf_own, ck.policy_domain IS NOT NULL AS spf_known
+                       chr(39) || sa.term || chr(39) || ' of ' || sa.policy_domain || chr(39) || 's SPF record (' || ck.looked_up || ')' AS spf_term,
+                       coalesce(sa.own, false) AS spf_own, ck.policy_domain IS NOT NULL AS spf_known
                 FROM agg a
                 LEFT JOIN main_reason m ON m.policy_domain = a.policy_domain AND m.source_ip = a.source_ip AND m.entry = a.entry
                 LEFT JOIN days dd ON dd.policy_domain = a.policy_domain AND dd.source_ip = a.source_ip AND dd.entry = a.entry
@@ -392,7 +393,7 @@ final class SourceAnalysis implements AutoCloseable {
      * The owner's own SPF records as evidence (they publish them; a forger cannot add to them), from
      * the latest SPF snapshot: {@code q_spf_checked} holds the policy domains it has a record for,
      * {@code q_spf_authorised} the failing sources whose address the domain's record passes, by
-     * which term, and whether that term is the owner's own ({@link SpfRanges#ownTerm}). A record of
+     * which top-level term (as written), and whether that term is the owner's own ({@link SpfRanges#ownTerm}). A record of
      * ranges alone is joined to every address in SQL, from the ranges the snapshot keeps; any
      * other is evaluated address by address.
      */
@@ -406,23 +407,18 @@ final class SourceAnalysis implements AutoCloseable {
                 WHERE d.record IS NOT NULL AND d.domain IN (SELECT DISTINCT policy_domain FROM q_shapes WHERE fails)""");
         execute("""
                 CREATE OR REPLACE TEMP TABLE q_spf_authorised AS
-                SELECT policy_domain, source_ip,
-                       chr(39) || term || chr(39) || ' of ' || policy_domain || chr(39) || 's SPF record (' || looked_up || ')' AS term, own
-                FROM (
-                    SELECT f.policy_domain, f.source_ip, first(r.term ORDER BY r.position) AS term,
-                           first(r.own ORDER BY r.position) AS own, first(c.looked_up) AS looked_up
-                    FROM (SELECT DISTINCT policy_domain, source_ip FROM q_shapes WHERE fails) f
-                    JOIN q_spf_checked c ON c.policy_domain = f.policy_domain AND c.ranges_only
-                    JOIN q_ips a ON a.source_ip = f.source_ip
-                    JOIN spf_snapshot_ranges r ON r.snapshot_id = c.snapshot_id AND r.domain = f.policy_domain
-                     AND length(a.key) = length(r.lo) AND a.key BETWEEN r.lo AND r.hi
-                    GROUP BY ALL
-                )""");
-        List<String[]> evaluated = new ArrayList<>();
+                SELECT f.policy_domain, f.source_ip, first(r.term ORDER BY r.position) AS term, first(r.own ORDER BY r.position) AS own
+                FROM (SELECT DISTINCT policy_domain, source_ip FROM q_shapes WHERE fails) f
+                JOIN q_spf_checked c ON c.policy_domain = f.policy_domain AND c.ranges_only
+                JOIN q_ips a ON a.source_ip = f.source_ip
+                JOIN spf_snapshot_ranges r ON r.snapshot_id = c.snapshot_id AND r.domain = f.policy_domain
+                 AND length(a.key) = length(r.lo) AND a.key BETWEEN r.lo AND r.hi
+                GROUP BY ALL""");
+        List<String> evaluated = new ArrayList<>();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT policy_domain, looked_up FROM q_spf_checked WHERE NOT ranges_only ORDER BY 1")) {
+             ResultSet rs = s.executeQuery("SELECT policy_domain FROM q_spf_checked WHERE NOT ranges_only ORDER BY 1")) {
             while (rs.next()) {
-                evaluated.add(new String[] {rs.getString(1), rs.getString(2)});
+                evaluated.add(rs.getString(1));
             }
         }
         if (evaluated.isEmpty()) {
@@ -433,16 +429,16 @@ final class SourceAnalysis implements AutoCloseable {
         try (PreparedStatement p = connection.prepareStatement("INSERT INTO q_spf_authorised VALUES (?, ?, ?, ?)");
              PreparedStatement q = connection.prepareStatement(
                      "SELECT DISTINCT source_ip FROM q_shapes WHERE fails AND policy_domain = ? ORDER BY 1")) {
-            for (String[] domain : evaluated) {
-                q.setString(1, domain[0]);
+            for (String domain : evaluated) {
+                q.setString(1, domain);
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
-                        org.dmarcq.spf.CheckHost.Evaluation e = check.evaluate(rs.getString(1), domain[0]);
+                        org.dmarcq.spf.CheckHost.Evaluation e = check.evaluate(rs.getString(1), domain);
                         if (e.result() == org.dmarcq.spf.SpfResult.PASS && !e.topTerm().term().matches("\\+?all")) {
-                            p.setString(1, domain[0]);
+                            p.setString(1, domain);
                             p.setString(2, rs.getString(1));
-                            p.setString(3, "'" + e.topTerm().term() + "' of " + domain[0] + "'s SPF record (" + domain[1] + ")");
-                            p.setBoolean(4, org.dmarcq.spf.SpfRanges.ownTerm(e.topTerm().term(), domain[0], suffixes));
+                            p.setString(3, e.topTerm().term());
+                            p.setBoolean(4, org.dmarcq.spf.SpfRanges.ownTerm(e.topTerm().term(), domain, suffixes));
                             p.addBatch();
                             authorised++;
                         }

@@ -92,30 +92,21 @@ public final class SpfInventory {
                     JOIN domains d ON d.name = s.domain
                     WHERE %1$s AND coalesce(s.scope, 'mfrom') = 'mfrom' AND d.organizational_domain IN (SELECT org FROM orgs)
                 )
-                SELECT lower(policy_domain) FROM mine UNION SELECT domain FROM spf ORDER BY 1""".formatted(scope.where("p"));
-        Object[] parameters = scope.parameters();
-        Object[] twice = new Object[parameters.length * 2];
-        System.arraycopy(parameters, 0, twice, 0, parameters.length);
-        System.arraycopy(parameters, 0, twice, parameters.length, parameters.length);
-        return column(store, sql, twice, "the SPF domains");
+                SELECT lower(policy_domain) FROM mine UNION SELECT domain FROM spf ORDER BY 1""".formatted(scope.literalWhere("p"));
+        return column(store, sql, "the SPF domains");
     }
 
     /** The policy domains of the reports, lowercase. */
     public static List<String> policyDomains(Store store) {
-        return column(store, "SELECT DISTINCT lower(policy_domain) FROM reports ORDER BY 1", new Object[0], "the policy domains");
+        return column(store, "SELECT DISTINCT lower(policy_domain) FROM reports ORDER BY 1", "the policy domains");
     }
 
     /** The first column of a query's rows. */
-    private static List<String> column(Store store, String sql, Object[] parameters, String what) {
+    private static List<String> column(Store store, String sql, String what) {
         List<String> values = new ArrayList<>();
-        try (PreparedStatement s = store.connection().prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                s.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
+        try (Statement s = store.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
             }
         } catch (SQLException e) {
             throw new StoreException(store.file() + ": cannot list " + what + ": " + Store.problem(e), e);
@@ -137,11 +128,9 @@ public final class SpfInventory {
             }
         }
         for (SpfAudit.Finding f : d.audit().findings()) {
-            if ((f.kind().equals("covered-range") || f.kind().equals("duplicate-range")) && f.domain().equals(d.audit().domain())) {
-                String term = f.text().substring(1, f.text().indexOf('\'', 1));
-                if (!terms.contains(term)) {
-                    terms.add(term);
-                }
+            if ((f.kind().equals("covered-range") || f.kind().equals("duplicate-range")) && f.domain().equals(d.audit().domain())
+                    && !terms.contains(f.term())) {
+                terms.add(f.term());
             }
         }
         return terms;

@@ -33,8 +33,15 @@ public final class SpfAudit {
         }
     }
 
-    /** One thing the audit found: its kind (a stable word), the domain whose record holds it, and what it means. */
-    public record Finding(String kind, String domain, String text) {}
+    /**
+     * One thing the audit found: its kind (a stable word), the domain whose record holds it, what it
+     * means, and the term it is about, as written, where it is about one term of that record (else null).
+     */
+    public record Finding(String kind, String domain, String text, String term) {
+        Finding(String kind, String domain, String text) {
+            this(kind, domain, text, null);
+        }
+    }
 
     /**
      * A term of the domain's own record: the DNS-querying terms it costs, itself and its tree
@@ -329,7 +336,7 @@ public final class SpfAudit {
                 if (new AddressRange(outerNet, outer.bits()).contains(innerNet) && said.add(inner.domain() + " " + inner.term())) {
                     walk.findings.add(new Finding(same ? "duplicate-range" : "covered-range", inner.domain(), "'" + inner.term() + "' "
                             + (same ? "repeats" : "is inside") + " '" + outer.term() + "'"
-                            + (outer.domain().equals(inner.domain()) ? "" : " of " + outer.domain())));
+                            + (outer.domain().equals(inner.domain()) ? "" : " of " + outer.domain()), inner.term()));
                 }
             }
         }

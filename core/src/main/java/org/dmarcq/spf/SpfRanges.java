@@ -25,13 +25,16 @@ public final class SpfRanges {
     /** A range of a top-level term, {@code position} counting the record's terms from 1. */
     public record Range(int position, String term, AddressRange range) {}
 
-    /** The ranges of the domain's record in order, or empty when its record is not of that shape. */
-    public static Optional<List<Range>> of(SpfDns dns, String domain) {
-        SpfAudit.Result audit = new SpfAudit(dns).audit(domain);
+    /**
+     * The ranges of the audited domain's record in order, or empty when its record is not of that
+     * shape; {@code audit} is of the same answers.
+     */
+    public static Optional<List<Range>> of(SpfDns dns, SpfAudit.Result audit) {
         if (audit.verdict() != SpfAudit.Verdict.VALID && audit.verdict() != SpfAudit.Verdict.VALID_NEAR_LIMIT) {
             return Optional.empty();
         }
-        SpfRecord record = record(dns, CheckHost.normal(domain));
+        String domain = audit.domain();
+        SpfRecord record = record(dns, domain);
         if (record == null || record.redirect() != null) {
             return Optional.empty();
         }
@@ -50,7 +53,7 @@ public final class SpfRanges {
                 break;
             }
             List<AddressRange> under = new ArrayList<>();
-            if (d.qualifier() != Qualifier.PASS || !collect(dns, d, CheckHost.normal(domain), under, 0)) {
+            if (d.qualifier() != Qualifier.PASS || !collect(dns, d, domain, under, 0)) {
                 return Optional.empty();
             }
             for (AddressRange r : under) {

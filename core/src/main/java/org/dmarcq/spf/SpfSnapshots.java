@@ -78,7 +78,7 @@ public final class SpfSnapshots {
                  PreparedStatement r = writer.connection().prepareStatement("INSERT INTO spf_snapshot_ranges VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 int ranges = 0;
                 for (SpfAudit.Result a : audits) {
-                    Optional<List<SpfRanges.Range>> flat = a.record() == null ? Optional.empty() : SpfRanges.of(recording, a.domain());
+                    Optional<List<SpfRanges.Range>> flat = a.record() == null ? Optional.empty() : SpfRanges.of(recording, a);
                     s.setLong(1, id);
                     s.setString(2, a.domain());
                     s.setString(3, a.record());
