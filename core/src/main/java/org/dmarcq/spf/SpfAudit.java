@@ -92,10 +92,13 @@ public final class SpfAudit {
             return new Result(d, null, Verdict.TEMPERROR, e.getMessage(), 0, 0, List.of(new Finding("dns-error", d, e.getMessage())),
                     List.of());
         } catch (SpfSyntaxException e) {
-            String text = spfText(txt);
-            return new Result(d, text, Verdict.PERMERROR, e.getMessage(), 0, 0,
-                    List.of(new Finding(txt.values().stream().filter(SpfRecord::isSpf).count() > 1 ? "multiple-records" : "syntax",
-                            d, e.getMessage())), List.of());
+            List<String> published = txt.values().stream().filter(SpfRecord::isSpf).toList();
+            Finding finding = published.size() > 1
+                    ? new Finding("multiple-records", d, e.getMessage() + ": \"" + String.join("\" and \"", published)
+                            + "\"; receivers get permerror until one is left")
+                    : new Finding("syntax", d, e.getMessage());
+            return new Result(d, published.isEmpty() ? null : published.get(0), Verdict.PERMERROR, e.getMessage(), 0, 0,
+                    List.of(finding), List.of());
         }
         if (record == null) {
             return new Result(d, null, Verdict.NONE, d + " publishes no SPF record: receivers get none for mail from it", 0, 0,
@@ -169,10 +172,6 @@ public final class SpfAudit {
     private static boolean isError(String kind) {
         return kind.equals("include-without-record") || kind.equals("syntax") || kind.equals("multiple-records")
                 || kind.equals("include-loop") || kind.equals("mx-too-many");
-    }
-
-    private static String spfText(SpfDns.Answer txt) {
-        return txt.values().stream().filter(SpfRecord::isSpf).findFirst().orElse(null);
     }
 
     /** Which top-level terms lie, wholly or partly, past the tenth lookup. */

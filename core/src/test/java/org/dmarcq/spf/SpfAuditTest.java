@@ -65,6 +65,8 @@ class SpfAuditTest {
     void recordsThatCannotBeReadSayWhy() {
         assertThat(audit.audit("multi.test").verdict()).isEqualTo(SpfAudit.Verdict.PERMERROR);
         assertThat(audit.audit("multi.test").findings()).extracting(SpfAudit.Finding::kind).containsExactly("multiple-records");
+        assertThat(audit.audit("multi.test").findings().get(0).text())
+                .contains("v=spf1 ip4:192.0.2.1 -all").contains("v=spf1 ip4:192.0.2.2 -all");
         assertThat(audit.audit("badip.test").findings()).extracting(SpfAudit.Finding::kind).containsExactly("syntax");
         assertThat(audit.audit("nospf.test").verdict()).isEqualTo(SpfAudit.Verdict.NONE);
     }
