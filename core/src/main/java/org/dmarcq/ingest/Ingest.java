@@ -48,6 +48,7 @@ public final class Ingest {
     private IngestListener listener = IngestListener.NONE;
     private InputStream stdin = System.in;
     private PublicSuffixList suffixes;
+    private ReportLoader.AlsoCommitted alsoAtLastCommit;
 
     private Ingest(Store store, Path file, Wait wait) {
         this.store = store;
@@ -89,9 +90,35 @@ public final class Ingest {
         return this;
     }
 
+    /**
+     * Input held in memory, such as a message fetched from a mailbox, named as its error lines and
+     * outcome should name it. Unlike a file named on the command line, one without a report is not
+     * an error: it counts as an e-mail without report.
+     */
+    public record Held(String name, byte[] content) {
+        public Held {
+            Objects.requireNonNull(name);
+            Objects.requireNonNull(content);
+        }
+    }
+
+    /** Written in the transaction of the last commit of a run: see {@link ReportLoader#commit(ReportLoader.AlsoCommitted)}. */
+    public Ingest alsoAtLastCommit(ReportLoader.AlsoCommitted also) {
+        this.alsoAtLastCommit = Objects.requireNonNull(also);
+        return this;
+    }
+
     /** Ingests the named files and folders ({@code -} for standard input). */
     public IngestSummary run(List<String> names) {
-        List<Inputs.Input> inputs = Inputs.expand(names);
+        return runInputs(Inputs.expand(names));
+    }
+
+    /** Ingests inputs held in memory, in the order given. */
+    public IngestSummary runHeld(List<Held> held) {
+        return runInputs(held.stream().map(h -> new Inputs.Input(h.name(), null, null, false, h.content())).toList());
+    }
+
+    private IngestSummary runInputs(List<Inputs.Input> inputs) {
         listener.started(inputs.size());
         Totals totals = new Totals();
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -152,7 +179,7 @@ public final class Ingest {
             }
             listener.fileDone(outcome);
         }
-        loader.commit();
+        loader.commit(alsoAtLastCommit);
         committed(loader, totals);
     }
 
@@ -179,6 +206,7 @@ public final class Ingest {
         int tlsReports = 0;
         long tlsSessions = 0;
         int duplicates = 0;
+        int tlsDuplicates = 0;
         long records = 0;
         long messages = 0;
         long skipped = 0;
@@ -226,9 +254,11 @@ public final class Ingest {
                         warnings.addAll(tls.report().warnings());
                     } else {
                         duplicates++;
+                        tlsDuplicates++;
                     }
-                } else if (item instanceof ParsedFile.Duplicate) {
+                } else if (item instanceof ParsedFile.Duplicate d) {
                     duplicates++;
+                    tlsDuplicates += d.tls() ? 1 : 0;
                 } else if (item instanceof ParsedFile.Problem p) {
                     problems.add(new IngestProblem(name, p.where().toString(), p.message(), p.cause()));
                 } else if (item instanceof ParsedFile.Done done) {
@@ -255,7 +285,7 @@ public final class Ingest {
             throw e;
         }
         return new FileOutcome(name, reports, duplicates, records, messages, skipped, emailsWithoutReport,
-                List.copyOf(problems), List.copyOf(warnings), tlsReports, tlsSessions);
+                List.copyOf(problems), List.copyOf(warnings), tlsReports, tlsSessions, tlsDuplicates);
     }
 
     private static final class Totals {

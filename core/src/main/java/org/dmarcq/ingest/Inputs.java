@@ -19,7 +19,11 @@ final class Inputs {
      * One input to read: a file, standard input ({@code -}), or a name that could not be read;
      * {@code named} when the user named it rather than a folder holding it.
      */
-    record Input(String name, Path path, String problem, boolean named) {}
+    record Input(String name, Path path, String problem, boolean named, byte[] content) {
+        Input(String name, Path path, String problem, boolean named) {
+            this(name, path, problem, named, null);
+        }
+    }
 
     private Inputs() {}
 

@@ -57,7 +57,7 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
     record Abort() implements Item {}
 
     /** A report that is already stored, found before reading its records. */
-    record Duplicate() implements Item {}
+    record Duplicate(boolean tls) implements Item {}
 
     /** A whole SMTP TLS report, read (they are small), not yet known to be stored. */
     record Tls(TlsReport report, Location where) implements Item {}
@@ -166,7 +166,8 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
         }
         Unpacker unpacker = new Unpacker(options, this, this::problem, input.named(), budget.wholeBytes());
         Problem end = null; // what stopped the input: shown even past the cap, since it says what was not read
-        try (InputStream in = input.path() == null ? new Unpacker.NonClosing(stdin) : Files.newInputStream(input.path())) {
+        try (InputStream in = input.content() != null ? new java.io.ByteArrayInputStream(input.content())
+                : input.path() == null ? new Unpacker.NonClosing(stdin) : Files.newInputStream(input.path())) {
             unpacker.unpack(in, where);
         } catch (ReportFormatException e) {
             end = new Problem(e.location(), e.problem(), null);
@@ -244,7 +245,7 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
             }
             try (MemoryBudget.Lease tree = bytes.length() > ReportBytes.FIRST_CHUNK ? budget.wholeDocument(this::beingStored) : null) {
                 TlsReport report = TlsReportReader.read(bytes.toByteArray(), where, reportDomain);
-                put(tlsStored.test(report) ? new Duplicate() : new Tls(report, where));
+                put(tlsStored.test(report) ? new Duplicate(true) : new Tls(report, where));
             } catch (ReportFormatException e) {
                 problem(e.location(), e.problem(), null);
             }
@@ -326,7 +327,7 @@ final class ParsedFile implements Runnable, Unpacker.ReportSink {
     private void parseOne(ReportReader reader, Location where) throws ReportFormatException, IOException {
         if (stored.test(reader.header())) {
             reader.skip(); // for what may follow it in the document
-            put(new Duplicate());
+            put(new Duplicate(false));
             return;
         }
         put(new Begin(reader.header(), where));

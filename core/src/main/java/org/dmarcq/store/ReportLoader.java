@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -472,6 +473,21 @@ public final class ReportLoader implements AutoCloseable {
      * transaction. A stage moves into the database file here, waiting for it as needed.
      */
     public void commit() {
+        commit(null);
+    }
+
+    /**
+     * Writes beside the reports of a commit, in its transaction and in the database file (unqualified
+     * table names are the file's): what a fetch read from a mailbox is kept exactly when the reports
+     * its messages held are.
+     */
+    @FunctionalInterface
+    public interface AlsoCommitted {
+        void write(Connection connection) throws SQLException;
+    }
+
+    /** {@link #commit()}, writing {@code also} (when not null) in the same transaction. */
+    public void commit(AlsoCommitted also) {
         if (header != null) {
             throw new IllegalStateException("a report is in progress: end or abort it before committing");
         }
@@ -482,11 +498,14 @@ public final class ReportLoader implements AutoCloseable {
             }
             if (file == null) {
                 Derived.add(connection, list, batchRecordKey, batchReportKey);
+                if (also != null) {
+                    also.write(connection);
+                }
                 connection.commit();
             } else {
                 connection.commit();
-                if (nextReportKey > batchReportKey || nextTlsReportKey > batchTlsReportKey) {
-                    moveStage();
+                if (nextReportKey > batchReportKey || nextTlsReportKey > batchTlsReportKey || also != null) {
+                    moveStage(also);
                 }
             }
             beginTransaction();
@@ -501,7 +520,7 @@ public final class ReportLoader implements AutoCloseable {
      * it. Keys follow those in the file: should another process have stored reports meanwhile, the
      * staged keys shift past theirs.
      */
-    private void moveStage() throws SQLException {
+    private void moveStage(AlsoCommitted also) throws SQLException {
         connection.setAutoCommit(true);
         attach();
         try (Statement s = connection.createStatement()) {
@@ -553,6 +572,9 @@ public final class ReportLoader implements AutoCloseable {
             }
             s.execute("USE " + FILE);
             Derived.add(connection, list, batchRecordKey + recordShift, batchReportKey + reportShift);
+            if (also != null) {
+                also.write(connection);
+            }
             connection.commit();
             nextReportKey += reportShift;
             nextRecordKey += recordShift;

@@ -63,10 +63,10 @@ class ReportLoaderTest {
     @Test
     void aNewDatabaseHasTheCurrentSchemaVersion() {
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(8);
+            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(9);
         }
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(8);
+            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(9);
         }
     }
 
@@ -98,7 +98,7 @@ class ReportLoaderTest {
         }
         assertThatThrownBy(() -> Store.openReadOnly(db)).hasMessageContaining("schema version 1 is older");
         try (Store store = Store.open(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(8);
+            assertThat(store.schemaVersion()).isEqualTo(9);
             assertThat(query(store, "SELECT string_agg(report_id, ',') FROM reports")).isEqualTo("before-v2");
             assertThat(query(store, "SELECT count(*) FROM record_verdicts")).isEqualTo("2");
             assertThat(query(store, "SELECT message || '|' || count || '|' || coalesce(detail, '-') FROM warnings"

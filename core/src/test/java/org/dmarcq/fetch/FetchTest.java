@@ -1,0 +1,157 @@
+package org.dmarcq.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.dmarcq.ingest.IngestOptions;
+import org.dmarcq.rules.PublicSuffixList;
+import org.dmarcq.store.Store;
+import org.dmarcq.store.Wait;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** dmarcq's fetch against a real IMAP server (GreenMail) in the test JVM. */
+class FetchTest {
+    static final Path REPORTS = Path.of("testdata/reports");
+    static final Path TLS = Path.of("testdata/tls");
+    static final Path BROKEN = Path.of("testdata/broken");
+
+    @TempDir Path temp;
+    ImapServer server;
+    Path db;
+
+    @BeforeEach
+    void start() {
+        server = new ImapServer();
+        db = temp.resolve("fetch.duckdb");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** The repository's fixtures as real messages: gzip, zip, XML, TLS-RPT, an .eml as it came, two reports in one, one broken. */
+    static void fill(ImapServer server, String folder) throws Exception {
+        server.deliverAttachments(folder, "Report domain: example.com Submitter: google.com gzip", REPORTS.resolve("google.xml.gz"));
+        server.deliverAttachments(folder, "Report domain: example.com zip", REPORTS.resolve("two-members.zip"));
+        server.deliverAttachments(folder, "Report domain: example.com xml", REPORTS.resolve("gmx-dmarc2-namespace.xml"));
+        server.deliverAttachments(folder, "Report Domain: example.com TLS", TLS.resolve("rfc8460-example.json"));
+        server.deliver(folder, Files.readAllBytes(REPORTS.resolve("xml-quoted-printable.eml")));
+        server.deliverAttachments(folder, "two reports", REPORTS.resolve("identities.xml"), REPORTS.resolve("rfc9990.xml"));
+        server.deliverAttachments(folder, "broken", BROKEN.resolve("cut-off.xml"));
+    }
+
+    Fetch fetch(Fetch.After after, String archive) {
+        return fetch(after, archive, false, ImapMailbox.Login.PASSWORD, ImapServer.PASSWORD);
+    }
+
+    Fetch fetch(Fetch.After after, String archive, boolean retryInvalid, ImapMailbox.Login login, String secret) {
+        MailboxUrl url = MailboxUrl.parse(server.url("INBOX"));
+        ImapMailbox.Settings settings = new ImapMailbox.Settings(url, login, () -> secret, ImapServer.CA, false, Duration.ofSeconds(10));
+        return new Fetch(() -> ImapMailbox.connect(settings), db, Wait.NONE, PublicSuffixList.bundled(),
+                new Fetch.Options(after, archive, 3, null, retryInvalid, IngestOptions.defaults()), FetchListener.NONE);
+    }
+
+    @Test
+    void archivesEachMessageOnlyAfterItsReportsAreStoredAndASecondRunReadsNothing() throws Exception {
+        fill(server, "INBOX");
+        FetchSummary first = fetch(Fetch.After.ARCHIVE, "DMARC").once(List.of("INBOX"));
+        assertThat(first.read()).isEqualTo(7);
+        assertThat(first.stored()).isEqualTo(6);
+        assertThat(first.invalid()).isEqualTo(1);
+        assertThat(first.reports()).isEqualTo(7);
+        assertThat(first.tlsReports()).isEqualTo(1);
+        assertThat(first.problems()).hasSize(1);
+        assertThat(first.problems().get(0).toString()).startsWith("INBOX UID 7 \"broken\"");
+        assertThat(server.subjects("INBOX")).isEmpty();
+        assertThat(server.subjects("DMARC.Aggregate")).hasSize(5);
+        assertThat(server.subjects("DMARC.TLS")).containsExactly("Report Domain: example.com TLS");
+        assertThat(server.subjects("DMARC.Invalid")).containsExactly("broken");
+        assertThat(rows("SELECT outcome, count(*) FROM fetch_messages GROUP BY 1 ORDER BY 1")).containsExactly("invalid 1", "stored 6");
+        assertThat(rows("SELECT count(*) FROM fetch_messages WHERE NOT disposed")).containsExactly("0");
+        assertThat(rows("SELECT error FROM fetch_messages WHERE outcome = 'invalid'")).singleElement().asString()
+                .startsWith("INBOX UID 7 \"broken\"");
+        assertThat(rows("SELECT folder, last_uid FROM fetch_checkpoints")).containsExactly("INBOX 7");
+
+        FetchSummary second = fetch(Fetch.After.ARCHIVE, "DMARC").once(List.of("INBOX"));
+        assertThat(second.read()).isZero();
+    }
+
+    @Test
+    void leaveReadsEachMessageOnceAndChangesNothingOnTheServer() throws Exception {
+        fill(server, "INBOX");
+        assertThat(fetch(Fetch.After.LEAVE, null).once(List.of("INBOX")).read()).isEqualTo(7);
+        assertThat(server.subjects("INBOX")).hasSize(7);
+        assertThat(server.seen("INBOX")).isZero();
+        server.deliverAttachments("INBOX", "new one", REPORTS.resolve("element-order.xml"));
+        FetchSummary second = fetch(Fetch.After.LEAVE, null).once(List.of("INBOX"));
+        assertThat(second.read()).isEqualTo(1);
+        assertThat(second.reports()).isEqualTo(1);
+    }
+
+    @Test
+    void markSeenFlagsTheMessagesRead() throws Exception {
+        fill(server, "INBOX");
+        fetch(Fetch.After.MARK_SEEN, null).once(List.of("INBOX"));
+        assertThat(server.seen("INBOX")).isEqualTo(7);
+    }
+
+    @Test
+    void aChangedUidValidityReadsTheFolderAgainAndDedupeKeepsEachReportOnce() throws Exception {
+        fill(server, "Reports");
+        fetch(Fetch.After.LEAVE, null).once(List.of("Reports"));
+        long reports = Long.parseLong(rows("SELECT count(*) FROM reports").get(0));
+        server.recreate("Reports");
+        List<String> notes = new ArrayList<>();
+        MailboxUrl url = MailboxUrl.parse(server.url("Reports"));
+        ImapMailbox.Settings settings = new ImapMailbox.Settings(url, ImapMailbox.Login.PASSWORD, () -> ImapServer.PASSWORD,
+                ImapServer.CA, false, Duration.ofSeconds(10));
+        FetchSummary again = new Fetch(() -> ImapMailbox.connect(settings), db, Wait.NONE, PublicSuffixList.bundled(),
+                new Fetch.Options(Fetch.After.LEAVE, null, 3, null, false, IngestOptions.defaults()), new FetchListener() {
+                    @Override
+                    public void note(String line) {
+                        notes.add(line);
+                    }
+                }).once(List.of("Reports"));
+        assertThat(notes).anySatisfy(n -> assertThat(n).contains("UIDVALIDITY changed"));
+        assertThat(again.read()).isEqualTo(7);
+        assertThat(again.reports()).isZero();
+        assertThat(again.duplicate()).isEqualTo(6);
+        assertThat(rows("SELECT count(*) FROM reports")).containsExactly(String.valueOf(reports));
+    }
+
+    @Test
+    void xoauth2LogsInWithTheTokenAndAWrongOneIsRefused() throws Exception {
+        fill(server, "INBOX");
+        assertThat(fetch(Fetch.After.LEAVE, null, false, ImapMailbox.Login.XOAUTH2, ImapServer.PASSWORD).once(List.of("INBOX"))
+                .read()).isEqualTo(7);
+        assertThatThrownBy(() -> fetch(Fetch.After.LEAVE, null, false, ImapMailbox.Login.XOAUTH2, "expired").once(List.of("INBOX")))
+                .isInstanceOf(FetchException.class).hasMessageContaining("refused").hasMessageContaining("token");
+    }
+
+    List<String> rows(String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Store store = Store.openReadOnly(db); Statement s = store.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    row.append(i > 1 ? " " : "").append(rs.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+}
