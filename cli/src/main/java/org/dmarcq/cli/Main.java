@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "DMARC aggregate reports turned into answers: ingest them into a DuckDB file, then ask.",
-        subcommands = {IngestCommand.class, SendersCommand.class, DomainsCommand.class, WhatIfCommand.class, ReadinessCommand.class,
+        subcommands = {IngestCommand.class, FetchCommand.class, SendersCommand.class, DomainsCommand.class, WhatIfCommand.class, ReadinessCommand.class,
                 UnknownCommand.class, InventoryCommand.class, SpfCommand.class, TlsCommand.class, SqlCommand.class, ShellCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",

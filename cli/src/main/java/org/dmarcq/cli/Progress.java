@@ -21,11 +21,17 @@ final class Progress implements AutoCloseable {
     private long started;
 
     void start(int files) {
+        start("Ingesting", files, " files");
+    }
+
+    /** A bar for {@code total} things of {@code unit} (" files", " messages"). */
+    void start(String task, int total, String unit) {
+        close();
         started = System.nanoTime();
         bar = new ProgressBarBuilder()
-                .setTaskName("Ingesting")
-                .setInitialMax(files)
-                .setUnit(" files", 1)
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setUnit(unit, 1)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err, ResultPrinter.terminalWidth() - 1))

@@ -108,9 +108,10 @@ public final class Fetch {
 
     /** Reads the folders once. */
     public FetchSummary once(List<String> folders) {
-        Store.open(file, wait).close(); // creates the file, or brings its schema up to date
         try (Mailbox mailbox = connect.get()) {
             current = mailbox;
+            check(mailbox, folders);
+            Store.open(file, wait).close(); // logged in: creates the file, or brings its schema up to date
             return pass(mailbox, folders);
         } finally {
             current = null;
@@ -124,11 +125,12 @@ public final class Fetch {
      * {@code passDone} gets each pass's totals.
      */
     public void watch(List<String> folders, Duration interval, java.util.function.Consumer<FetchSummary> passDone) {
-        Store.open(file, wait).close();
         Duration backoff = Duration.ofSeconds(1);
         while (!stopping) {
             try (Mailbox mailbox = connect.get()) {
                 current = mailbox;
+                check(mailbox, folders);
+                Store.open(file, wait).close();
                 backoff = Duration.ofSeconds(1);
                 while (!stopping) {
                     passDone.accept(pass(mailbox, folders));
@@ -149,6 +151,15 @@ public final class Fetch {
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : backoff.multipliedBy(2);
             } finally {
                 current = null;
+            }
+        }
+    }
+
+    /** Fails on a folder that does not exist before anything is written. */
+    private void check(Mailbox mailbox, List<String> folders) {
+        if (!options.retryInvalid()) {
+            for (String f : folders) {
+                mailbox.select(f, false);
             }
         }
     }

@@ -8,6 +8,11 @@ package org.dmarcq.fetch;
 public final class FetchException extends RuntimeException {
     private final boolean retryable;
 
+    /** A failure that trying again will not mend (a password command that fails, say). */
+    public FetchException(String message, Throwable cause) {
+        this(message, false, cause);
+    }
+
     FetchException(String message, boolean retryable, Throwable cause) {
         super(message, cause);
         this.retryable = retryable;

@@ -101,6 +101,8 @@ public final class ImapMailbox implements Mailbox {
         p.put(k + "timeout", millis);
         p.put(k + "peek", "true");
         p.put(k + "ssl.checkserveridentity", "true");
+        // never retry with another socket factory after a failure: that hides why the first failed
+        p.put(k + "socketFactory.fallback", "false");
         if (!url.implicitTls() && !settings.insecureNoTls()) {
             p.put(k + "starttls.enable", "true");
             p.put(k + "starttls.required", "true");
@@ -505,7 +507,7 @@ public final class ImapMailbox implements Mailbox {
                     + (settings.login() == Login.XOAUTH2 ? " (is the token expired, or for another user or scope?)"
                     : " (check the password, or whether the server wants OAuth2: --oauth2-token-command)"), false, e);
         }
-        if (text.contains("STARTTLS is required")) {
+        if (text.contains("STARTTLS is required") || text.contains("STARTTLS required")) {
             return new FetchException(server + " offers no STARTTLS: refused, as the password would cross the network in clear;"
                     + " use imaps:// if the server has implicit TLS (port 993), or --insecure-no-tls to accept that", false, e);
         }
@@ -515,8 +517,12 @@ public final class ImapMailbox implements Mailbox {
         }
         if (root instanceof SSLHandshakeException || root instanceof CertificateException
                 || (root.getMessage() != null && root.getMessage().contains("PKIX"))) {
-            return new FetchException(server + ": the server's certificate is not trusted: refused (" + oneLine(root.getMessage())
-                    + "); for a private CA give --ca-file FILE", false, e);
+            String why = root instanceof java.security.cert.CertificateExpiredException ? "it has expired"
+                    : root.getMessage() != null && root.getMessage().contains("PKIX")
+                    ? "no CA " + (settings.caFile() == null ? "this machine trusts" : "in " + settings.caFile()) + " signed it"
+                    : oneLine(root.getMessage());
+            return new FetchException(server + ": the server's certificate is not trusted: refused (" + why + ")"
+                    + (settings.caFile() == null ? "; for a private CA give --ca-file FILE" : ""), false, e);
         }
         if (root instanceof SSLException) {
             return new FetchException(server + ": TLS failed: " + oneLine(root.getMessage()) + " (is it a TLS port? imaps:// is 993,"

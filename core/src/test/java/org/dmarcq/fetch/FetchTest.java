@@ -22,9 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** dmarcq's fetch against a real IMAP server (GreenMail) in the test JVM. */
 class FetchTest {
-    static final Path REPORTS = Path.of("testdata/reports");
-    static final Path TLS = Path.of("testdata/tls");
-    static final Path BROKEN = Path.of("testdata/broken");
+    static final Path REPORTS = ImapServer.REPORTS;
 
     @TempDir Path temp;
     ImapServer server;
@@ -41,17 +39,6 @@ class FetchTest {
         server.close();
     }
 
-    /** The repository's fixtures as real messages: gzip, zip, XML, TLS-RPT, an .eml as it came, two reports in one, one broken. */
-    static void fill(ImapServer server, String folder) throws Exception {
-        server.deliverAttachments(folder, "Report domain: example.com Submitter: google.com gzip", REPORTS.resolve("google.xml.gz"));
-        server.deliverAttachments(folder, "Report domain: example.com zip", REPORTS.resolve("two-members.zip"));
-        server.deliverAttachments(folder, "Report domain: example.com xml", REPORTS.resolve("gmx-dmarc2-namespace.xml"));
-        server.deliverAttachments(folder, "Report Domain: example.com TLS", TLS.resolve("rfc8460-example.json"));
-        server.deliver(folder, Files.readAllBytes(REPORTS.resolve("xml-quoted-printable.eml")));
-        server.deliverAttachments(folder, "two reports", REPORTS.resolve("identities.xml"), REPORTS.resolve("rfc9990.xml"));
-        server.deliverAttachments(folder, "broken", BROKEN.resolve("cut-off.xml"));
-    }
-
     Fetch fetch(Fetch.After after, String archive) {
         return fetch(after, archive, false, ImapMailbox.Login.PASSWORD, ImapServer.PASSWORD);
     }
@@ -65,7 +52,7 @@ class FetchTest {
 
     @Test
     void archivesEachMessageOnlyAfterItsReportsAreStoredAndASecondRunReadsNothing() throws Exception {
-        fill(server, "INBOX");
+        server.fill("INBOX");
         FetchSummary first = fetch(Fetch.After.ARCHIVE, "DMARC").once(List.of("INBOX"));
         assertThat(first.read()).isEqualTo(7);
         assertThat(first.stored()).isEqualTo(6);
@@ -90,7 +77,7 @@ class FetchTest {
 
     @Test
     void leaveReadsEachMessageOnceAndChangesNothingOnTheServer() throws Exception {
-        fill(server, "INBOX");
+        server.fill("INBOX");
         assertThat(fetch(Fetch.After.LEAVE, null).once(List.of("INBOX")).read()).isEqualTo(7);
         assertThat(server.subjects("INBOX")).hasSize(7);
         assertThat(server.seen("INBOX")).isZero();
@@ -102,14 +89,14 @@ class FetchTest {
 
     @Test
     void markSeenFlagsTheMessagesRead() throws Exception {
-        fill(server, "INBOX");
+        server.fill("INBOX");
         fetch(Fetch.After.MARK_SEEN, null).once(List.of("INBOX"));
         assertThat(server.seen("INBOX")).isEqualTo(7);
     }
 
     @Test
     void aChangedUidValidityReadsTheFolderAgainAndDedupeKeepsEachReportOnce() throws Exception {
-        fill(server, "Reports");
+        server.fill("Reports");
         fetch(Fetch.After.LEAVE, null).once(List.of("Reports"));
         long reports = Long.parseLong(rows("SELECT count(*) FROM reports").get(0));
         server.recreate("Reports");
@@ -133,7 +120,7 @@ class FetchTest {
 
     @Test
     void xoauth2LogsInWithTheTokenAndAWrongOneIsRefused() throws Exception {
-        fill(server, "INBOX");
+        server.fill("INBOX");
         assertThat(fetch(Fetch.After.LEAVE, null, false, ImapMailbox.Login.XOAUTH2, ImapServer.PASSWORD).once(List.of("INBOX"))
                 .read()).isEqualTo(7);
         assertThatThrownBy(() -> fetch(Fetch.After.LEAVE, null, false, ImapMailbox.Login.XOAUTH2, "expired").once(List.of("INBOX")))

@@ -63,6 +63,24 @@ public final class ImapServer implements AutoCloseable {
         }
     }
 
+    public static final Path REPORTS = Path.of("testdata/reports");
+    public static final Path TLS = Path.of("testdata/tls");
+    public static final Path BROKEN = Path.of("testdata/broken");
+
+    /**
+     * The repository's fixtures as real messages: gzip, zip, XML, TLS-RPT, an .eml as it came, two
+     * reports in one, one broken (UID 7): seven messages, seven DMARC reports and one TLS report.
+     */
+    public void fill(String folder) throws java.io.IOException {
+        deliverAttachments(folder, "Report domain: example.com Submitter: google.com gzip", REPORTS.resolve("google.xml.gz"));
+        deliverAttachments(folder, "Report domain: example.com zip", REPORTS.resolve("two-members.zip"));
+        deliverAttachments(folder, "Report domain: example.com xml", REPORTS.resolve("gmx-dmarc2-namespace.xml"));
+        deliverAttachments(folder, "Report Domain: example.com TLS", TLS.resolve("rfc8460-example.json"));
+        deliver(folder, Files.readAllBytes(REPORTS.resolve("xml-quoted-printable.eml")));
+        deliverAttachments(folder, "two reports", REPORTS.resolve("identities.xml"), REPORTS.resolve("rfc9990.xml"));
+        deliverAttachments(folder, "broken", BROKEN.resolve("cut-off.xml"));
+    }
+
     private final GreenMail mail;
     private final GreenMailUser user;
 
