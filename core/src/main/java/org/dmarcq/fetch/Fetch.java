@@ -83,6 +83,8 @@ public final class Fetch {
     private final FetchListener listener;
     private volatile boolean stopping;
     private volatile Mailbox current;
+    /** The highest UID read per folder in this run, under the UIDVALIDITY it was read with. */
+    private final Map<String, Long> lastUid = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Fetch(Supplier<Mailbox> connect, Path file, Wait wait, PublicSuffixList suffixes, Options options, FetchListener listener) {
         this.connect = Objects.requireNonNull(connect);
@@ -137,10 +139,7 @@ public final class Fetch {
                     if (stopping) {
                         break;
                     }
-                    if (folders.size() == 1) {
-                        mailbox.select(folders.get(0), false);
-                    }
-                    mailbox.await(interval);
+                    awaitMail(mailbox, folders, interval);
                 }
             } catch (FetchException e) {
                 if (!e.retryable() || stopping) {
@@ -151,6 +150,33 @@ public final class Fetch {
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : backoff.multipliedBy(2);
             } finally {
                 current = null;
+            }
+        }
+    }
+
+    /**
+     * Waits up to {@code interval} for new mail. With one folder, IDLE on it (where the server has
+     * it) in stretches the mailbox chooses, checking for new UIDs before each: a message delivered
+     * just before an IDLE began is not announced by it. Messages that change or go away do not end
+     * the wait; new ones do.
+     */
+    private void awaitMail(Mailbox mailbox, List<String> folders, Duration interval) {
+        long deadline = System.nanoTime() + interval.toNanos();
+        boolean one = folders.size() == 1 && !options.retryInvalid();
+        if (one) {
+            mailbox.select(folders.get(0), false);
+        }
+        while (!stopping) {
+            if (one && !mailbox.uidsAfter(lastUid.getOrDefault(folders.get(0), 0L), options.since()).isEmpty()) {
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            mailbox.await(Duration.ofNanos(left));
+            if (!one) {
+                return;
             }
         }
     }
@@ -214,6 +240,7 @@ public final class Fetch {
         }
         filePending(mailbox, account, folder, validity);
         List<Long> uids = mailbox.uidsAfter(after, options.since());
+        lastUid.put(folder, uids.isEmpty() ? after : uids.get(uids.size() - 1));
         listener.folderStarted(folder, uids.size());
         FetchSummary total = new FetchSummary(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
         if (uids.isEmpty()) {

@@ -397,8 +397,14 @@ public final class ImapMailbox implements Mailbox {
         }
     }
 
+    /**
+     * {@inheritDoc} An IDLE lasts at most half the network timeout: the connection's reads time out
+     * meanwhile, and a quiet connection is how a dead one looks.
+     */
     @Override
-    public void await(Duration most) {
+    public void await(Duration wanted) {
+        Duration half = settings.timeout().dividedBy(2);
+        Duration most = wanted.compareTo(half) > 0 ? half : wanted;
         IMAPFolder f = selected();
         if (woken) {
             woken = false;
@@ -537,8 +543,10 @@ public final class ImapMailbox implements Mailbox {
         boolean dropped = e instanceof FolderClosedException || e instanceof StoreClosedException
                 || root instanceof IOException || root instanceof ConnectionException
                 || (root instanceof ProtocolException && text.contains("connection"));
-        return new FetchException(server + ": " + doing + ": " + oneLine(text.isEmpty() ? String.valueOf(root) : text)
-                + (dropped ? " (the connection was lost)" : ""), dropped, e);
+        if (dropped) {
+            return new FetchException(server + ": the connection was lost (" + doing.replace(server + ": ", "") + ")", true, e);
+        }
+        return new FetchException(server + ": " + doing + ": " + oneLine(text.isEmpty() ? String.valueOf(root) : text), false, e);
     }
 
     private static String oneLine(String s) {

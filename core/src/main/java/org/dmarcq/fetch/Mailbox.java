@@ -48,8 +48,8 @@ public interface Mailbox extends AutoCloseable {
     void markSeen(List<Long> uids);
 
     /**
-     * Waits for new mail in the selected folder: IDLE where the server has it, otherwise sleeps;
-     * returns after at most {@code most}, or at once after {@link #wake()}.
+     * Waits for a change in the selected folder: IDLE where the server has it, otherwise sleeps;
+     * returns after at most {@code most} (or less, as the mailbox needs), or at once after {@link #wake()}.
      */
     void await(Duration most);
 

@@ -172,6 +172,36 @@ public final class ImapServer implements AutoCloseable {
         }
     }
 
+    /** Delivers {@code n} messages, each with its own small report ({@code id-0}, {@code id-1}, ...) attached as XML. */
+    public void deliverReports(String folder, String id, int n) {
+        try {
+            Path dir = Files.createTempDirectory("dmarcq-imap-reports");
+            for (int i = 0; i < n; i++) {
+                Path file = dir.resolve("example.net!example.com!" + id + "-" + i + ".xml");
+                Files.writeString(file, report(id + "-" + i, 5));
+                deliverAttachments(folder, "Report domain: example.com Report-ID: " + id + "-" + i, file);
+                Files.delete(file);
+            }
+            Files.delete(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A small aggregate report with its own ID. */
+    public static String report(String id, int records) {
+        StringBuilder sb = new StringBuilder("<feedback><report_metadata><org_name>Fetch Test</org_name><email>a@fetch.example</email>")
+                .append("<report_id>").append(id).append("</report_id><date_range><begin>1762387200</begin><end>1762473600</end>")
+                .append("</date_range></report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published>");
+        for (int i = 0; i < records; i++) {
+            sb.append("<record><row><source_ip>198.51.100.").append(i).append("</source_ip><count>3</count><policy_evaluated>")
+                    .append("<disposition>none</disposition><dkim>pass</dkim><spf>fail</spf></policy_evaluated></row>")
+                    .append("<identifiers><header_from>example.com</header_from></identifiers><auth_results><spf>")
+                    .append("<domain>example.com</domain><result>fail</result></spf></auth_results></record>");
+        }
+        return sb.append("</feedback>").toString();
+    }
+
     /** The subjects of the messages in a folder, in UID order. */
     public List<String> subjects(String folder) {
         try {
