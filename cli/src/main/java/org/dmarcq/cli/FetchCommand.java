@@ -189,11 +189,16 @@ final class FetchCommand implements Callable<Integer> {
                         err.println(line("watching " + account.getKey().withFolder(null) + " " + account.getValue()
                                 + "; SIGTERM stops it after the batch in progress"));
                         err.flush();
+                        long[] stored = {0, 0};
                         fetch.watch(account.getValue(), interval, pass -> {
+                            stored[0] += pass.reports();
+                            stored[1] += pass.tlsReports();
                             if (summaryFormat == SummaryFormat.JSON) {
                                 json(pass, out);
                             }
                         });
+                        err.println(line("stopped; " + stored[0] + " reports and " + stored[1] + " TLS reports stored while watching"));
+                        err.flush();
                         return 0;
                     }
                     FetchSummary one = fetch.once(account.getValue());

@@ -66,7 +66,21 @@ public final class Main implements Runnable {
         }
         out.flush();
         err.flush();
+        if (shuttingDown()) {
+            return; // SIGTERM: the JVM is ending already, and System.exit would wait for it forever
+        }
         System.exit(status);
+    }
+
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     /** Whether {@code --debug} was given, on dmarcq or on the command. */

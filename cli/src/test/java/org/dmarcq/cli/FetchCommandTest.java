@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.dmarcq.fetch.ImapServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,5 +146,31 @@ class FetchCommandTest extends CommandTest {
         Files.writeString(config, "url: " + url("INBOX") + "\npasword-file: x\n");
         assertThat(run("fetch", "--config", config.toString(), "--db", db.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("unknown option 'pasword-file'");
+    }
+
+    @Test
+    void watchStopsCleanlyOnSigterm() throws Exception {
+        server.fill("INBOX");
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "fetch", url("INBOX"),
+                "--password-file", password.toString(), "--ca-file", ImapServer.CA.toString(), "--archive", "Reports", "--watch",
+                "--db", db.toString()).redirectErrorStream(true).start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8)).lines().forEach(lines::add));
+        reader.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end && lines.stream().noneMatch(l -> l.contains("INBOX: 7 messages"))) {
+            Thread.sleep(100);
+        }
+        assertThat(lines).as("the batch log line").anySatisfy(l -> assertThat(l).contains("INBOX: 7 messages: 6 stored, 0 duplicate, 1 invalid"));
+        long stopping = System.nanoTime();
+        // SIGTERM, as systemd and kill send it (Process.destroy would also close the pipes we read its output from)
+        assertThat(new ProcessBuilder("kill", "-TERM", String.valueOf(child.pid())).start().waitFor()).isZero();
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+        reader.join(5000);
+        assertThat((System.nanoTime() - stopping) / 1_000_000_000).as("seconds to stop").isLessThan(20);
+        assertThat(lines).as(String.join("\n", lines) + "\nexit " + child.exitValue()).anySatisfy(l -> assertThat(l).contains("stopped; 7 reports and 1 TLS reports stored"));
+        assertThat(server.subjects("INBOX")).isEmpty();
     }
 }
