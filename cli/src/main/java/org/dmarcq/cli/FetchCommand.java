@@ -116,7 +116,7 @@ final class FetchCommand implements Callable<Integer> {
 
     @Option(names = "--since", paramLabel = "DATE", description = "Only messages received on or after DATE (YYYY-MM-DD).")
     String since;
-    @Option(names = "--batch", paramLabel = "N", description = "Messages per batch: downloaded at once, committed at once (default: 200).")
+    @Option(names = "--batch", paramLabel = "N", description = "Messages per batch: downloaded at once, committed at once (default: 500).")
     Integer batch;
     @Option(names = "--retry-invalid", description = "Read the archive's Invalid folder again: what now parses moves to its folder.")
     Boolean retryInvalid;
@@ -354,7 +354,7 @@ final class FetchCommand implements Callable<Integer> {
         if (retry && archiveFolder == null) {
             throw UserException.usage("--retry-invalid reads the archive's Invalid folder: give --archive FOLDER");
         }
-        int n = pick(batch, "batch", Integer::valueOf, 200);
+        int n = pick(batch, "batch", Integer::valueOf, 500);
         if (n < 1) {
             throw UserException.usage("--batch " + n + ": expected a number of messages, 1 or more");
         }
