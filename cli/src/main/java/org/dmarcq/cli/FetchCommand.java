@@ -51,17 +51,22 @@ import picocli.CommandLine.Spec;
                         + " wins, then the environment, then the file."},
         mixinStandardHelpOptions = true,
         footer = {"",
-                "Each message that cannot be read gives one line on standard error, 'FOLDER UID n \"subject\": what is wrong',",
-                "is recorded in the fetch_messages table, goes to the archive's Invalid folder, and the rest goes on.",
+                "A message that cannot be read gives one line on standard error,",
+                "'FOLDER UID n \"subject\": what is wrong', is recorded in the fetch_messages",
+                "table and goes to the archive's Invalid folder; the rest goes on.",
                 "",
-                "Exit status: 0 every message was read; 1 some could not be (see the lines on standard error);",
-                "2 wrong usage, or the mailbox cannot be used (login refused, certificate not trusted, no such folder).",
+                "Exit status: 0 every message was read; 1 some could not be (see the lines",
+                "on standard error); 2 wrong usage, or the mailbox cannot be used (login",
+                "refused, certificate not trusted, no such folder): nothing is stored then.",
                 "",
                 "Examples:",
-                "  dmarcq fetch imaps://dmarc%40example.com@imap.example.com/INBOX --password-file ~/.dmarcq-pass --archive Reports",
-                "  dmarcq fetch imaps://dmarc%40example.com@outlook.office365.com/INBOX \\",
-                "      --oauth2-token-command '~/bin/m365-token' --archive Reports",
-                "  dmarcq fetch --config /etc/dmarcq/fetch.yaml --watch"})
+                "  dmarcq fetch imaps://dmarc%%40example.com@imap.example.com/INBOX \\",
+                "      --password-file ~/.dmarcq-pass --archive Reports",
+                "  dmarcq fetch imaps://dmarc%%40example.com@outlook.office365.com/INBOX \\",
+                "      --oauth2-token-command ~/bin/m365-token --archive Reports",
+                "  dmarcq fetch --config /etc/dmarcq/fetch.yaml --watch",
+                "",
+                "Exchange Online and Gmail need an OAuth2 token command: see docs/mailboxes.md."})
 final class FetchCommand implements Callable<Integer> {
     enum SummaryFormat { TEXT, JSON }
 

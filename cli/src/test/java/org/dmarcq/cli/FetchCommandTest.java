@@ -127,6 +127,22 @@ class FetchCommandTest extends CommandTest {
     }
 
     @Test
+    void severalFoldersAndSinceChooseWhatIsRead() throws Exception {
+        server.deliverAttachments("INBOX", java.util.Date.from(java.time.Instant.parse("2026-01-10T12:00:00Z")), "old",
+                ImapServer.REPORTS.resolve("google.xml"));
+        server.deliverAttachments("INBOX", "new", ImapServer.REPORTS.resolve("yahoo.xml"));
+        server.deliverAttachments("TLS", "tls", ImapServer.TLS.resolve("rfc8460-example.json"));
+        assertThat(run("fetch", url("INBOX"), "--folder", "TLS", "--since", "2026-06-01", "--password-file", password.toString(),
+                "--ca-file", ImapServer.CA.toString(), "--db", db.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("folders read +2").containsPattern("messages read +2")
+                .containsPattern("reports new +1").containsPattern("TLS reports new +1");
+        assertThat(run("fetch", url("INBOX"), "--password-file", password.toString(), "--ca-file", ImapServer.CA.toString(),
+                "--db", db.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).as("the checkpoint is past the old message: --since chose, the checkpoint keeps")
+                .containsPattern("messages read +0");
+    }
+
+    @Test
     void aPasswordFileOthersCanReadIsWarnedAbout() throws Exception {
         Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(run("fetch", url("INBOX"), "--password-file", password.toString(), "--ca-file", ImapServer.CA.toString(),

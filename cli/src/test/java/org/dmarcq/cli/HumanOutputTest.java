@@ -133,7 +133,7 @@ class HumanOutputTest extends CommandTest {
 
     @Test
     void helpTextsKeepCommandsAndPathsWholeAtEightyColumns() {
-        for (String command : List.of("ingest", "senders", "domains", "whatif", "readiness", "unknown", "inventory suggest", "spf",
+        for (String command : List.of("ingest", "fetch", "senders", "domains", "whatif", "readiness", "unknown", "inventory suggest", "spf",
                 "spf whatif", "spf suggest", "tls", "tls whatif", "sql", "shell")) {
             List<String> args = new ArrayList<>(List.of(command.split(" ")));
             args.add("--help");

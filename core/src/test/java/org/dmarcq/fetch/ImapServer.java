@@ -149,6 +149,11 @@ public final class ImapServer implements AutoCloseable {
 
     /** Delivers a message with the files attached, each as application/octet-stream under its own name. */
     public void deliverAttachments(String folder, String subject, Path... files) {
+        deliverAttachments(folder, new Date(), subject, files);
+    }
+
+    /** As {@link #deliverAttachments(String, String, Path...)}, received on {@code received}. */
+    public void deliverAttachments(String folder, Date received, String subject, Path... files) {
         try {
             MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
             m.setFrom("noreply-dmarc-support@google.com");
@@ -166,7 +171,7 @@ public final class ImapServer implements AutoCloseable {
             }
             m.setContent(multipart);
             m.saveChanges();
-            folder(folder).appendMessage(m, new Flags(), new Date());
+            folder(folder).appendMessage(m, new Flags(), received);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -79,7 +79,8 @@ class ReportLoaderTest {
         }
         try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
             // Back to what schema version 1 had.
-            for (String drop : List.of("DROP TABLE spf_dns_answers", "DROP TABLE spf_snapshot_ranges", "DROP TABLE spf_snapshot_domains",
+            for (String drop : List.of("DROP TABLE fetch_messages", "DROP TABLE fetch_checkpoints",
+                    "DELETE FROM schema_version WHERE version = 9", "DROP TABLE spf_dns_answers", "DROP TABLE spf_snapshot_ranges", "DROP TABLE spf_snapshot_domains",
                     "DROP TABLE spf_snapshots",
                     "DROP SEQUENCE spf_snapshot_ids", "DELETE FROM schema_version WHERE version = 8",
                     "ALTER TABLE warnings DROP COLUMN detail", "ALTER TABLE warnings DROP COLUMN count",
