@@ -71,6 +71,7 @@ class FetchCommandTest extends CommandTest {
         server.deliverAttachments("INBOX", "big", ImapServer.REPORTS.resolve("google.xml"));
         assertThat(run("fetch", url("INBOX"), "--password-file", password.toString(), "--ca-file", ImapServer.CA.toString(),
                 "--archive", "Reports", "--max-size", "1k", "--db", db.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("INBOX UID 1 \"big\"").contains("more than the limit of 1024 (--max-size); not read");
         assertThat(server.subjects("Reports.Invalid")).containsExactly("big");
         assertThat(run("fetch", url("INBOX"), "--password-file", password.toString(), "--ca-file", ImapServer.CA.toString(),
                 "--archive", "Reports", "--retry-invalid", "--db", db.toString())).as(err.toString()).isZero();

@@ -284,8 +284,13 @@ public final class Fetch {
         return total;
     }
 
-    private static List<Long> uidsOf(List<Mailbox.Envelope> envelopes) {
-        return envelopes.stream().map(Mailbox.Envelope::uid).toList();
+    /** The UIDs to download: not those larger than a file may be, which are invalid unread. */
+    private List<Long> uidsOf(List<Mailbox.Envelope> envelopes) {
+        return envelopes.stream().filter(e -> !tooLarge(e)).map(Mailbox.Envelope::uid).toList();
+    }
+
+    private boolean tooLarge(Mailbox.Envelope e) {
+        return e.size() > options.ingest().maxBytes();
     }
 
     private static <T> T get(Future<T> future) {
@@ -366,8 +371,16 @@ public final class Fetch {
                 })
                 .alsoAtLastCommit(c -> {
                     done.clear();
-                    for (int i = 0; i < present.size(); i++) {
-                        done.add(done(folder, separator, present.get(i), outcomes.get(i)));
+                    int read = 0;
+                    for (Mailbox.Envelope e : envelopes) {
+                        if (bytes.containsKey(e.uid())) {
+                            done.add(done(folder, separator, e, outcomes.get(read++)));
+                        } else if (tooLarge(e)) {
+                            String name = name(folder, e);
+                            done.add(done(folder, separator, e, new FileOutcome(name, 0, 0, 0, 0, 0, 0, List.of(new IngestProblem(name,
+                                    name, "refused: the message is " + e.size() + " bytes, more than the limit of " + options.ingest().maxBytes()
+                                    + " (--max-size); not read")), List.of(), 0, 0, 0)));
+                        } // else: gone from the folder since it was listed
                     }
                     record(c, account, folder, validity, done, lastUid, previousFiled);
                 })
