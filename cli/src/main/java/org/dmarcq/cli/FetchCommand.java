@@ -292,13 +292,7 @@ final class FetchCommand implements Callable<Integer> {
     }
 
     private void report(FileOutcome outcome, PrintWriter err) {
-        boolean debug = Main.debug(spec);
-        for (IngestProblem p : outcome.problems()) {
-            err.println(HumanWriter.oneLine(p.toString()));
-            if (debug && p.cause() != null) {
-                p.cause().printStackTrace(err);
-            }
-        }
+        SummaryLines.problems(outcome, err, Main.debug(spec));
         if (!outcome.failed() && outcome.reports() + outcome.tlsReports() + outcome.duplicates() == 0) {
             err.println(HumanWriter.oneLine(outcome.file() + ": no DMARC aggregate report or SMTP TLS report in it"));
         }
@@ -526,12 +520,8 @@ final class FetchCommand implements Callable<Integer> {
                 {"records", s.records()},
                 {"messages", s.messages()},
         };
-        for (Object[] line : lines) {
-            out.printf(Locale.ROOT, "%-18s %,12d%n", line[0], ((Number) line[1]).longValue());
-        }
-        if (s.tlsReports() > 0) {
-            out.printf(Locale.ROOT, "%-18s %,12d   (%,d sessions)%n", "TLS reports new", s.tlsReports(), s.tlsSessions());
-        }
+        SummaryLines.counts(out, lines);
+        SummaryLines.tls(out, s.tlsReports(), s.tlsSessions());
         if (s.warnings() > 0) {
             out.printf(Locale.ROOT, "%-18s %,12d   (query the warnings and tls_warnings tables)%n", "warnings", s.warnings());
         }
@@ -553,15 +543,7 @@ final class FetchCommand implements Callable<Integer> {
         summary.put("warnings", s.warnings());
         summary.put("tls_reports", s.tlsReports());
         summary.put("tls_sessions", s.tlsSessions());
-        List<Object> errors = new ArrayList<>();
-        for (IngestProblem p : s.problems()) {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("file", p.file());
-            error.put("location", p.location());
-            error.put("message", p.message());
-            errors.add(error);
-        }
-        summary.put("errors", errors);
+        summary.put("errors", SummaryLines.errors(s.problems()));
         ResultPrinter.printJson(out, summary);
     }
 }

@@ -1,7 +1,6 @@
 package org.dmarcq.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,6 @@ import org.dmarcq.ingest.FileOutcome;
 import org.dmarcq.ingest.Ingest;
 import org.dmarcq.ingest.IngestListener;
 import org.dmarcq.ingest.IngestOptions;
-import org.dmarcq.ingest.IngestProblem;
 import org.dmarcq.ingest.IngestSummary;
 import org.dmarcq.report.ReportWarning;
 import picocli.CommandLine.Command;
@@ -135,13 +133,7 @@ final class IngestCommand implements Callable<Integer> {
     }
 
     private void report(FileOutcome outcome, PrintWriter err) {
-        boolean debug = Main.debug(spec);
-        for (IngestProblem p : outcome.problems()) {
-            err.println(HumanWriter.oneLine(p.toString()));
-            if (debug && p.cause() != null) {
-                p.cause().printStackTrace(err);
-            }
-        }
+        SummaryLines.problems(outcome, err, Main.debug(spec));
         if (verbose) {
             for (ReportWarning w : outcome.warnings()) {
                 err.println(HumanWriter.oneLine(w.location() + ": warning: " + w.text()));
@@ -159,12 +151,8 @@ final class IngestCommand implements Callable<Integer> {
                 {"messages", s.messages()},
                 {"files with errors", s.failedFiles()},
         };
-        for (Object[] line : lines) {
-            out.printf(Locale.ROOT, "%-18s %,12d%n", line[0], ((Number) line[1]).longValue());
-        }
-        if (s.tlsReports() > 0) {
-            out.printf(Locale.ROOT, "%-18s %,12d   (%,d sessions)%n", "TLS reports new", s.tlsReports(), s.tlsSessions());
-        }
+        SummaryLines.counts(out, lines);
+        SummaryLines.tls(out, s.tlsReports(), s.tlsSessions());
         if (s.emailsWithoutReport() > 0) {
             out.printf(Locale.ROOT, "%-18s %,12d   (replies and other mail in the folders and mailboxes read)%n",
                     "e-mails skipped", s.emailsWithoutReport());
@@ -192,15 +180,7 @@ final class IngestCommand implements Callable<Integer> {
         summary.put("emails_without_report", s.emailsWithoutReport());
         summary.put("tls_reports", s.tlsReports());
         summary.put("tls_sessions", s.tlsSessions());
-        List<Object> errors = new ArrayList<>();
-        for (IngestProblem p : s.problems()) {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("file", p.file());
-            error.put("location", p.location());
-            error.put("message", p.message());
-            errors.add(error);
-        }
-        summary.put("errors", errors);
+        summary.put("errors", SummaryLines.errors(s.problems()));
         ResultPrinter.printJson(out, summary);
     }
 }

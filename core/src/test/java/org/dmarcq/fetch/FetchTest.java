@@ -3,17 +3,13 @@ package org.dmarcq.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.dmarcq.ingest.IngestOptions;
 import org.dmarcq.rules.PublicSuffixList;
-import org.dmarcq.store.Store;
 import org.dmarcq.store.Wait;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,17 +124,6 @@ class FetchTest {
     }
 
     List<String> rows(String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Store store = Store.openReadOnly(db); Statement s = store.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    row.append(i > 1 ? " " : "").append(rs.getString(i));
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
+        return FetchFailureTest.rows(db, sql);
     }
 }
