@@ -151,9 +151,7 @@ final class FetchCommand implements Callable<Integer> {
         SummaryFormat summaryFormat = pick(format, "format", v -> SummaryFormat.valueOf(v.toUpperCase(Locale.ROOT)), SummaryFormat.TEXT);
         Map<MailboxUrl, List<String>> accounts = accounts();
         Fetch.Options options = options();
-        Supplier<String> secret = secret(err);
-        ImapMailbox.Login login = pickString(tokenCommand, "oauth2-token-command") != null ? ImapMailbox.Login.XOAUTH2
-                : ImapMailbox.Login.PASSWORD;
+        Secret secret = secret(err);
         Path ca = pick(caFile, "ca-file", Path::of, null);
         if (ca != null && !Files.isReadable(ca)) {
             throw UserException.usage("--ca-file " + ca + ": no such file");
@@ -183,7 +181,8 @@ final class FetchCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(stop);
             try {
                 for (Map.Entry<MailboxUrl, List<String>> account : accounts.entrySet()) {
-                    ImapMailbox.Settings settings = new ImapMailbox.Settings(account.getKey(), login, secret, ca, insecure, timeout);
+                    ImapMailbox.Settings settings = new ImapMailbox.Settings(account.getKey(), secret.login(), secret.value(), ca,
+                            insecure, timeout);
                     Fetch fetch = new Fetch(() -> ImapMailbox.connect(settings), database.path(), database.waiting(err),
                             suffixes.list(), options, listener);
                     running.add(fetch);
@@ -342,9 +341,11 @@ final class FetchCommand implements Callable<Integer> {
     }
 
     private Fetch.Options options() {
-        String archiveFolder = pickString(archive, "archive");
-        boolean seen = pickFlag(markSeen, "mark-seen");
-        boolean left = pickFlag(leave, "leave");
+        // one setting in three options: given on the command line, the environment's and the file's do not count
+        boolean onCommandLine = archive != null || markSeen != null || leave != null;
+        String archiveFolder = onCommandLine ? archive : pickString(null, "archive");
+        boolean seen = onCommandLine ? Boolean.TRUE.equals(markSeen) : pickFlag(null, "mark-seen");
+        boolean left = onCommandLine ? Boolean.TRUE.equals(leave) : pickFlag(null, "leave");
         if ((archiveFolder != null ? 1 : 0) + (seen ? 1 : 0) + (left ? 1 : 0) > 1) {
             throw UserException.usage("--archive, --mark-seen and --leave exclude each other: give one");
         }
@@ -368,11 +369,14 @@ final class FetchCommand implements Callable<Integer> {
         return new Fetch.Options(after, archiveFolder, n, from, retry, IngestOptions.defaults().withMaxBytes(most));
     }
 
-    /** The password or token, asked for at each connection (a token command gives a fresh one). */
-    private Supplier<String> secret(PrintWriter err) {
-        Path pf = pick(passwordFile, "password-file", Path::of, null);
-        String pc = pickString(passwordCommand, "password-command");
-        String tc = pickString(tokenCommand, "oauth2-token-command");
+    /** How to log in, and the password or token, asked for at each connection (a token command gives a fresh one). */
+    private record Secret(ImapMailbox.Login login, Supplier<String> value) {}
+
+    private Secret secret(PrintWriter err) {
+        boolean onCommandLine = passwordFile != null || passwordCommand != null || tokenCommand != null;
+        Path pf = onCommandLine ? passwordFile : pick(null, "password-file", Path::of, null);
+        String pc = onCommandLine ? passwordCommand : pickString(null, "password-command");
+        String tc = onCommandLine ? tokenCommand : pickString(null, "oauth2-token-command");
         int given = (pf != null ? 1 : 0) + (pc != null ? 1 : 0) + (tc != null ? 1 : 0);
         if (given == 0) {
             throw UserException.usage("how to log in? give --password-file FILE, --password-command CMD or --oauth2-token-command CMD");
@@ -385,17 +389,18 @@ final class FetchCommand implements Callable<Integer> {
                 throw UserException.usage("--password-file " + pf + ": no such file");
             }
             warnIfReadableByOthers(pf, err);
-            return () -> {
+            return new Secret(ImapMailbox.Login.PASSWORD, () -> {
                 try {
                     return firstLine(Files.readString(pf, StandardCharsets.UTF_8), "--password-file " + pf);
                 } catch (IOException e) {
                     throw new FetchException("--password-file " + pf + ": " + e.getMessage(), e);
                 }
-            };
+            });
         }
         String command = pc != null ? pc : tc;
         String option = pc != null ? "--password-command" : "--oauth2-token-command";
-        return () -> firstLine(SecretCommand.run(command, option), option);
+        return new Secret(pc != null ? ImapMailbox.Login.PASSWORD : ImapMailbox.Login.XOAUTH2,
+                () -> firstLine(SecretCommand.run(command, option), option));
     }
 
     private static String firstLine(String text, String what) {

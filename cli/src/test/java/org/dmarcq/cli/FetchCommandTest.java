@@ -166,6 +166,30 @@ class FetchCommandTest extends CommandTest {
     }
 
     @Test
+    void theEnvironmentGivesOptionsAndTheCommandLineWins() throws Exception {
+        server.fill("INBOX");
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder child = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "fetch", url("INBOX"), "--leave", "--db", db.toString()).redirectErrorStream(true);
+        child.environment().put("DMARCQ_FETCH_PASSWORD_FILE", password.toString());
+        child.environment().put("DMARCQ_FETCH_CA_FILE", ImapServer.CA.toString());
+        child.environment().put("DMARCQ_FETCH_MARK_SEEN", "true");
+        Process p = child.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).as("the password file and the CA from the environment").containsPattern("messages read +7");
+        assertThat(server.seen("INBOX")).as("--leave on the command line wins over mark-seen in the environment").isZero();
+
+        child.command(List.of(javaCommand, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "fetch", url("INBOX"),
+                "--db", temp.resolve("second.duckdb").toString()));
+        p = child.start();
+        output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).containsPattern("messages read +7");
+        assertThat(server.seen("INBOX")).as("mark-seen from the environment").isEqualTo(7);
+    }
+
+    @Test
     void watchStopsCleanlyOnSigterm() throws Exception {
         server.fill("INBOX");
         String javaCommand = ProcessHandle.current().info().command().orElse("java");

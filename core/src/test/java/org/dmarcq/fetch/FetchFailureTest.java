@@ -86,6 +86,17 @@ class FetchFailureTest {
         assertThat(rows(db, "SELECT count(*), count(DISTINCT uid) FROM fetch_messages WHERE outcome IN ('stored', 'duplicate')"))
                 .as("every message accounted for once").containsExactly(MESSAGES + " " + MESSAGES);
         assertThat(rows(db, "SELECT count(*) FROM fetch_messages WHERE NOT disposed")).containsExactly("0");
+
+        // a clean run over the same messages (now in the archive) stores the same
+        Path clean = temp.resolve("clean.duckdb");
+        fetch(clean, server.imapsPort(), Fetch.After.LEAVE, null, 10, FetchListener.NONE).once(List.of("Archive.Aggregate"));
+        for (String fingerprint : List.of("SELECT report_id, org_name, begin_time, end_time, record_count, message_count FROM reports ORDER BY 1",
+                "SELECT p.report_id, r.record_index, r.source_ip, r.count, r.disposition, r.policy_dkim, r.policy_spf, r.header_from FROM records r JOIN reports p USING (report_key)"
+                        + " ORDER BY ALL",
+                "SELECT p.report_id, s.domain, s.result FROM spf_results s JOIN records r USING (record_key) JOIN reports p"
+                        + " USING (report_key) ORDER BY ALL")) {
+            assertThat(rows(db, fingerprint)).as(fingerprint).isEqualTo(rows(clean, fingerprint));
+        }
     }
 
     /** Every message in the archive has its report in the database. */
