@@ -46,9 +46,11 @@ import picocli.CommandLine.Spec;
                 "Reads the messages that arrived since the last run (a checkpoint per folder is kept in the database),"
                         + " stores every report they hold as ingest does, and only then archives them (--archive), flags"
                         + " them \\Seen (--mark-seen) or leaves them (--leave, the default).",
-                "Every option can also come from --config FILE (YAML, keys named as the long options without the dashes)"
-                        + " or from an environment variable DMARCQ_FETCH_<OPTION> (e.g. DMARCQ_FETCH_ARCHIVE); the command line"
-                        + " wins, then the environment, then the file."},
+                "The options (and --db) can also come from --config FILE (YAML; keys are the long option names without"
+                        + " their leading dashes: archive, mark-seen, password-file) or from environment variables"
+                        + " DMARCQ_FETCH_<OPTION> (DMARCQ_FETCH_ARCHIVE, DMARCQ_FETCH_PASSWORD_FILE); the command line wins,"
+                        + " then the environment, then the file.",
+                "One fetch at a time per database: a second one waits for the first (--wait)."},
         mixinStandardHelpOptions = true,
         footer = {"",
                 "A message that cannot be read gives one line on standard error,",
@@ -148,6 +150,16 @@ final class FetchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         file = config == null ? null : readConfig(config);
+        for (String name : System.getenv().keySet()) {
+            if (name.startsWith(ENVIRONMENT) && !CONFIG_KEYS.contains(name.substring(ENVIRONMENT.length()).toLowerCase(Locale.ROOT)
+                    .replace('_', '-'))) {
+                throw UserException.usage("$" + name + ": not an option of dmarcq fetch (known: DMARCQ_FETCH_ followed by "
+                        + String.join(", ", CONFIG_KEYS.stream().map(k -> k.toUpperCase(Locale.ROOT).replace('-', '_')).toList()) + ")");
+            }
+        }
+        if (database.db == null && configured("db") != null) {
+            database.db = Path.of(configured("db"));
+        }
         SummaryFormat summaryFormat = pick(format, "format", v -> SummaryFormat.valueOf(v.toUpperCase(Locale.ROOT)), SummaryFormat.TEXT);
         Map<MailboxUrl, List<String>> accounts = accounts();
         Fetch.Options options = options();
@@ -180,6 +192,17 @@ final class FetchCommand implements Callable<Integer> {
             }, "dmarcq-stop");
             Runtime.getRuntime().addShutdownHook(stop);
             try {
+                if (accounts.size() > 1) {
+                    // a wrong setting for a later account must not leave the first one's mail half read
+                    for (Map.Entry<MailboxUrl, List<String>> account : accounts.entrySet()) {
+                        try (ImapMailbox m = ImapMailbox.connect(new ImapMailbox.Settings(account.getKey(), secret.login(), secret.value(),
+                                ca, insecure, timeout))) {
+                            for (String folder : account.getValue()) {
+                                m.select(folder, false);
+                            }
+                        }
+                    }
+                }
                 for (Map.Entry<MailboxUrl, List<String>> account : accounts.entrySet()) {
                     ImapMailbox.Settings settings = new ImapMailbox.Settings(account.getKey(), secret.login(), secret.value(), ca,
                             insecure, timeout);
@@ -443,11 +466,15 @@ final class FetchCommand implements Callable<Integer> {
             }
             return node;
         } catch (IOException e) {
-            throw UserException.usage("--config " + path + ": not YAML: " + HumanWriter.oneLine(e.getMessage()));
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getOriginalMessage() != null
+                    ? j.getOriginalMessage().lines().findFirst().orElse("")
+                    + (j.getLocation() != null ? " (line " + j.getLocation().getLineNr() + ")" : "")
+                    : String.valueOf(e.getMessage());
+            throw UserException.usage("--config " + path + ": not YAML: " + HumanWriter.oneLine(why));
         }
     }
 
-    static final List<String> CONFIG_KEYS = List.of("url", "host", "port", "user", "starttls", "folder", "archive", "mark-seen", "leave",
+    static final List<String> CONFIG_KEYS = List.of("db", "url", "host", "port", "user", "starttls", "folder", "archive", "mark-seen", "leave",
             "password-file", "password-command", "oauth2-token-command", "ca-file", "insecure-no-tls", "timeout", "since", "batch",
             "retry-invalid", "watch", "interval", "format", "max-size");
 

@@ -30,6 +30,7 @@ final class SecretCommand {
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         try {
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly); // what sh started, or it lives on
                 p.destroyForcibly();
                 throw new FetchException(option + ": gave no answer in " + TIMEOUT_SECONDS + " s; stopped it", null);
             }
@@ -42,6 +43,7 @@ final class SecretCommand {
             return stdout;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             throw new FetchException(option + ": interrupted", e);
         } catch (java.util.concurrent.ExecutionException e) {

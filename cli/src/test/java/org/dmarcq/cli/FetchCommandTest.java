@@ -122,6 +122,10 @@ class FetchCommandTest extends CommandTest {
             assertThat(err.toString().strip()).as(c[0]).contains(c[0]).doesNotContain("\n").doesNotContain("Exception");
             assertThat(db).as(c[0]).doesNotExist();
         }
+        assertThat(run("fetch", "imap://rua%40example.com@localhost:" + server.imapsPort() + "/INBOX", "--password-file",
+                password.toString(), "--timeout", "2", "--db", db.toString())).isEqualTo(2);
+        assertThat(err.toString()).as("imap:// to a TLS port").contains("no IMAP greeting within 2 s: is it an imaps:// port");
+        assertThat(db).doesNotExist();
         assertThat(run("fetch", "imap://rua%40example.com@localhost:" + server.imapPort() + "/INBOX", "--password-file",
                 password.toString(), "--insecure-no-tls", "--leave", "--db", db.toString())).isEqualTo(1);
         assertThat(out.toString()).containsPattern("messages read +7");
@@ -187,6 +191,13 @@ class FetchCommandTest extends CommandTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(output).containsPattern("messages read +7");
         assertThat(server.seen("INBOX")).as("mark-seen from the environment").isEqualTo(7);
+
+        child.environment().put("DMARCQ_FETCH_ARCHVE", "R");
+        p = child.start();
+        output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isEqualTo(2);
+        assertThat(output).contains("$DMARCQ_FETCH_ARCHVE: not an option of dmarcq fetch");
     }
 
     @Test

@@ -1,6 +1,10 @@
 package org.dmarcq.fetch;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -116,10 +120,59 @@ public final class Fetch {
         try (Mailbox mailbox = connect.get()) {
             current = mailbox;
             check(mailbox, folders);
-            Store.open(file, wait).close(); // logged in: creates the file, or brings its schema up to date
-            return pass(mailbox, folders);
+            try (Locked locked = lock()) {
+                Store.open(file, wait).close(); // logged in: creates the file, or brings its schema up to date
+                return pass(mailbox, folders);
+            }
+        } catch (IOException e) {
+            throw new FetchException(lockFile() + ": " + e.getMessage(), e);
         } finally {
             current = null;
+        }
+    }
+
+    /** The file beside the database that one fetch at a time holds locked. */
+    private Path lockFile() {
+        return file.resolveSibling(file.getFileName() + ".fetch-lock");
+    }
+
+    /**
+     * One fetch at a time per database: two would read the same messages and file them from under
+     * each other. Waits as {@link #wait} says for the other to finish.
+     */
+    private interface Locked extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    private Locked lock() throws IOException {
+        FileChannel channel = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        long end = System.nanoTime() + wait.most().toNanos();
+        boolean said = false;
+        while (true) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // held in this JVM
+            }
+            if (lock != null) {
+                FileLock held = lock;
+                return () -> {
+                    held.release();
+                    channel.close();
+                };
+            }
+            if (System.nanoTime() >= end || stopping) {
+                channel.close();
+                throw new FetchException("another dmarcq fetch is reading into " + file + " (it holds " + lockFile()
+                        + "); nothing done" + wait.hint(), null);
+            }
+            if (!said) {
+                wait.waiting().accept("another dmarcq fetch is reading into " + file + "; waiting for it to finish");
+                said = true;
+            }
+            sleep(Duration.ofMillis(500));
         }
     }
 
@@ -130,6 +183,14 @@ public final class Fetch {
      * {@code passDone} gets each pass's totals.
      */
     public void watch(List<String> folders, Duration interval, java.util.function.Consumer<FetchSummary> passDone) {
+        try (Locked locked = lock()) {
+            watchLocked(folders, interval, passDone);
+        } catch (IOException e) {
+            throw new FetchException(lockFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void watchLocked(List<String> folders, Duration interval, java.util.function.Consumer<FetchSummary> passDone) {
         Duration backoff = Duration.ofSeconds(1);
         while (!stopping) {
             try (Mailbox mailbox = connect.get()) {
@@ -330,7 +391,9 @@ public final class Fetch {
 
     /** How a message is named in error lines: folder, UID and subject. */
     private static String name(String folder, Mailbox.Envelope e) {
-        String subject = e.subject() == null ? "" : " \"" + bounded(e.subject(), 80) + "\"";
+        // quotes and backslashes escaped: a subject must not close its quotes and forge a location after them
+        String subject = e.subject() == null ? ""
+                : " \"" + bounded(e.subject(), 80).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         return folder + " UID " + e.uid() + subject;
     }
 
@@ -397,7 +460,7 @@ public final class Fetch {
         if (o.failed()) {
             outcome = "invalid";
             IngestProblem first = o.problems().get(0);
-            error = first.toString() + (o.problems().size() > 1 ? " (and " + (o.problems().size() - 1) + " more)" : "");
+            error = first.toString() + (o.problems().size() > 1 ? " (and " + (o.problems().size() - 1) + " more error lines)" : "");
         } else if (o.reports() + o.tlsReports() > 0) {
             outcome = "stored";
         } else if (o.duplicates() > 0) {

@@ -534,6 +534,10 @@ public final class ImapMailbox implements Mailbox {
             return new FetchException(server + ": TLS failed: " + oneLine(root.getMessage()) + " (is it a TLS port? imaps:// is 993,"
                     + " imap:// with STARTTLS 143)", false, e);
         }
+        if (root instanceof java.net.SocketTimeoutException && !url.implicitTls() && doing.equals("cannot log in")) {
+            return new FetchException(server + ": no IMAP greeting within " + settings.timeout().toSeconds() + " s: is it an imaps:// port"
+                    + " (TLS from the start, usually 993)? imap:// expects plain IMAP and STARTTLS, usually on 143", false, e);
+        }
         if (root instanceof UnknownHostException) {
             return new FetchException(url.host() + ": no such host", false, e);
         }

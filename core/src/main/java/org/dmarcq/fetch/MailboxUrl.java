@@ -52,8 +52,10 @@ public record MailboxUrl(boolean implicitTls, String user, String host, int port
         return user + "@" + host + ":" + port;
     }
 
+    /** As the URL is written: an {@code @} in the user name as {@code %40}. */
     @Override
     public String toString() {
-        return (implicitTls ? "imaps://" : "imap://") + account() + (folder == null ? "" : "/" + folder);
+        return (implicitTls ? "imaps://" : "imap://") + user.replace("%", "%25").replace("@", "%40") + "@" + host + ":" + port
+                + (folder == null ? "" : "/" + folder);
     }
 }

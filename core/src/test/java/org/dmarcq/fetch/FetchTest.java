@@ -123,6 +123,32 @@ class FetchTest {
                 .isInstanceOf(FetchException.class).hasMessageContaining("refused").hasMessageContaining("token");
     }
 
+    @Test
+    void oneFetchAtATimePerDatabase() throws Exception {
+        server.fill("INBOX");
+        Fetch watching = fetch(Fetch.After.LEAVE, null);
+        java.util.concurrent.BlockingQueue<FetchSummary> passes = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread t = new Thread(() -> watching.watch(List.of("INBOX"), Duration.ofSeconds(30), passes::add));
+        t.start();
+        try {
+            assertThat(passes.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+            assertThatThrownBy(() -> fetch(Fetch.After.ARCHIVE, "DMARC").once(List.of("INBOX"))).isInstanceOf(FetchException.class)
+                    .hasMessageContaining("another dmarcq fetch is reading into");
+            assertThat(server.subjects("INBOX")).as("the second did nothing").hasSize(7);
+        } finally {
+            watching.stop();
+            t.join(30_000);
+        }
+        assertThat(fetch(Fetch.After.ARCHIVE, "DMARC").once(List.of("INBOX")).read()).as("after the first ended").isZero();
+    }
+
+    @Test
+    void aSubjectCannotCloseItsQuotesInAnErrorLine() throws Exception {
+        server.deliverAttachments("INBOX", "x\" INBOX UID 99 \"fake", ImapServer.BROKEN.resolve("cut-off.xml"));
+        FetchSummary s = fetch(Fetch.After.LEAVE, null).once(List.of("INBOX"));
+        assertThat(s.problems().get(0).toString()).startsWith("INBOX UID 1 \"x\\\" INBOX UID 99 \\\"fake\"!cut-off.xml");
+    }
+
     List<String> rows(String sql) throws SQLException {
         return FetchFailureTest.rows(db, sql);
     }
