@@ -177,10 +177,14 @@ final class FetchCommand implements Callable<Integer> {
         }
         boolean terminal = HumanWriter.stderrIsTerminal() && summaryFormat == SummaryFormat.TEXT && !watching;
 
+        if (watching && accounts.size() > 1) {
+            throw UserException.usage("--watch reads one account; run one dmarcq fetch --watch per account");
+        }
         FetchSummary total = null;
+        List<FileOutcome> invalid = new ArrayList<>();
         try (Progress progress = terminal ? new Progress() : null) {
-            FetchListener listener = listener(progress, err, watching);
-            List<Fetch> running = new ArrayList<>();
+            FetchListener listener = listener(progress, err, watching, invalid);
+            List<Fetch> running = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread main = Thread.currentThread();
             Thread stop = new Thread(() -> {
                 running.forEach(Fetch::stop);
@@ -210,9 +214,6 @@ final class FetchCommand implements Callable<Integer> {
                             suffixes.list(), options, listener);
                     running.add(fetch);
                     if (watching) {
-                        if (accounts.size() > 1) {
-                            throw UserException.usage("--watch reads one account; run one dmarcq fetch --watch per account");
-                        }
                         err.println(line("watching " + account.getKey().withFolder(null) + " " + account.getValue()
                                 + "; SIGTERM stops it after the batch in progress"));
                         err.flush();
@@ -243,7 +244,7 @@ final class FetchCommand implements Callable<Integer> {
             }
             if (progress != null) {
                 progress.close();
-                for (FileOutcome o : progress.outcomes()) {
+                for (FileOutcome o : invalid) {
                     report(o, err);
                 }
             }
@@ -272,7 +273,8 @@ final class FetchCommand implements Callable<Integer> {
                 a.tlsSessions() + b.tlsSessions(), a.warnings() + b.warnings(), List.copyOf(problems));
     }
 
-    private FetchListener listener(Progress progress, PrintWriter err, boolean watching) {
+    /** Follows the fetch: the bar on a terminal (error lines kept in {@code invalid} until it is gone), else the lines as they come. */
+    private FetchListener listener(Progress progress, PrintWriter err, boolean watching, List<FileOutcome> invalid) {
         return new FetchListener() {
             @Override
             public void folderStarted(String folder, int messages) {
@@ -285,6 +287,9 @@ final class FetchCommand implements Callable<Integer> {
             public void messageDone(String folder, long uid, String outcome, FileOutcome ingested) {
                 if (progress != null) {
                     progress.fileDone(ingested);
+                    if (outcome.equals("invalid")) {
+                        invalid.add(ingested);
+                    }
                 } else {
                     report(ingested, err);
                 }
