@@ -33,7 +33,6 @@ import org.dmarcq.fetch.ImapMailbox;
 import org.dmarcq.fetch.MailboxUrl;
 import org.dmarcq.ingest.FileOutcome;
 import org.dmarcq.ingest.IngestOptions;
-import org.dmarcq.ingest.IngestProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -230,7 +229,7 @@ final class FetchCommand implements Callable<Integer> {
                         return 0;
                     }
                     FetchSummary one = fetch.once(account.getValue());
-                    total = total == null ? one : plus(total, one);
+                    total = total == null ? one : total.plus(one);
                     if (fetch.stopping()) {
                         break;
                     }
@@ -262,15 +261,6 @@ final class FetchCommand implements Callable<Integer> {
             text(total, out);
         }
         return total.problems().isEmpty() ? 0 : Main.FAILED;
-    }
-
-    private static FetchSummary plus(FetchSummary a, FetchSummary b) {
-        List<IngestProblem> problems = new ArrayList<>(a.problems());
-        problems.addAll(b.problems());
-        return new FetchSummary(a.folders() + b.folders(), a.read() + b.read(), a.stored() + b.stored(), a.duplicate() + b.duplicate(),
-                a.invalid() + b.invalid(), a.reports() + b.reports(), a.tlsReports() + b.tlsReports(),
-                a.duplicateReports() + b.duplicateReports(), a.records() + b.records(), a.messages() + b.messages(),
-                a.tlsSessions() + b.tlsSessions(), a.warnings() + b.warnings(), List.copyOf(problems));
     }
 
     /** Follows the fetch: the bar on a terminal (error lines kept in {@code invalid} until it is gone), else the lines as they come. */
@@ -320,9 +310,6 @@ final class FetchCommand implements Callable<Integer> {
 
     private void report(FileOutcome outcome, PrintWriter err) {
         SummaryLines.problems(outcome, err, Main.debug(spec));
-        if (!outcome.failed() && outcome.reports() + outcome.tlsReports() + outcome.duplicates() == 0) {
-            err.println(HumanWriter.oneLine(outcome.file() + ": no DMARC aggregate report or SMTP TLS report in it"));
-        }
         err.flush();
     }
 

@@ -293,8 +293,9 @@ public final class Fetch {
         long validity = mailbox.select(folder, write);
         String account = mailbox.account();
         long after = 0;
+        FolderState state = state(account, folder, validity);
         if (!options.retryInvalid()) {
-            long[] checkpoint = checkpoint(account, folder);
+            long[] checkpoint = state.checkpoint();
             if (checkpoint != null && checkpoint[0] == validity) {
                 after = checkpoint[1];
             } else if (checkpoint != null) {
@@ -302,7 +303,7 @@ public final class Fetch {
                         + " the folder; reading all of it again (reports already stored are skipped as duplicates)");
             }
         }
-        filePending(mailbox, account, folder, validity);
+        filePending(mailbox, account, folder, validity, state.pending());
         List<Long> uids = mailbox.uidsAfter(after, options.since());
         lastUid.put(folder, uids.isEmpty() ? after : uids.get(uids.size() - 1));
         listener.folderStarted(folder, uids.size());
@@ -439,10 +440,9 @@ public final class Fetch {
                         if (bytes.containsKey(e.uid())) {
                             done.add(done(folder, separator, e, outcomes.get(read++)));
                         } else if (tooLarge(e)) {
-                            String name = name(folder, e);
-                            done.add(done(folder, separator, e, new FileOutcome(name, 0, 0, 0, 0, 0, 0, List.of(new IngestProblem(name,
-                                    name, "refused: the message is " + e.size() + " bytes, more than the limit of " + options.ingest().maxBytes()
-                                    + " (--max-size); not read")), List.of(), 0, 0, 0)));
+                            FileOutcome unread = new FileOutcome(name(folder, e), 0, 0, 0, 0, 0, 0, List.of(), List.of(), 0, 0, 0);
+                            done.add(done(folder, separator, e, withProblem(unread, "refused: the message is " + e.size()
+                                    + " bytes, more than the limit of " + options.ingest().maxBytes() + " (--max-size); not read")));
                         } // else: gone from the folder since it was listed
                     }
                     record(c, account, folder, validity, done, lastUid, previousFiled);
@@ -454,7 +454,9 @@ public final class Fetch {
         return done;
     }
 
-    private Done done(String folder, char separator, Mailbox.Envelope e, FileOutcome o) {
+    private Done done(String folder, char separator, Mailbox.Envelope e, FileOutcome read) {
+        FileOutcome o = read.failed() || read.reports() + read.tlsReports() + read.duplicates() > 0 ? read
+                : withProblem(read, "no DMARC aggregate report or SMTP TLS report in it");
         String outcome;
         String error = null;
         if (o.failed()) {
@@ -463,11 +465,8 @@ public final class Fetch {
             error = first.toString() + (o.problems().size() > 1 ? " (and " + (o.problems().size() - 1) + " more error lines)" : "");
         } else if (o.reports() + o.tlsReports() > 0) {
             outcome = "stored";
-        } else if (o.duplicates() > 0) {
-            outcome = "duplicate";
         } else {
-            outcome = "invalid";
-            error = name(folder, e) + ": no DMARC aggregate report or SMTP TLS report in it";
+            outcome = "duplicate";
         }
         String disposition = switch (options.after()) {
             case LEAVE -> "left";
@@ -481,6 +480,14 @@ public final class Fetch {
             }
         };
         return new Done(e, outcome, o, error, disposition);
+    }
+
+    /** What a message gave, with one more problem: one of its own, not of a report in it. */
+    private static FileOutcome withProblem(FileOutcome o, String message) {
+        List<IngestProblem> problems = new ArrayList<>(o.problems());
+        problems.add(new IngestProblem(o.file(), o.file(), message));
+        return new FileOutcome(o.file(), o.reports(), o.duplicates(), o.records(), o.messages(), o.skippedRecords(),
+                o.emailsWithoutReport(), List.copyOf(problems), o.warnings(), o.tlsReports(), o.tlsSessions(), o.tlsDuplicates());
     }
 
     private static void record(Connection c, String account, String folder, long validity, List<Done> done, long lastUid,
@@ -567,23 +574,42 @@ public final class Fetch {
         return filed;
     }
 
-    /** Files the messages a run committed and then died before filing. */
-    private void filePending(Mailbox mailbox, String account, String folder, long validity) {
-        Map<String, List<Long>> byTarget = new LinkedHashMap<>();
-        try (Store store = Store.open(file, wait);
-             PreparedStatement ps = store.connection().prepareStatement("SELECT uid, disposition FROM fetch_messages WHERE mailbox = ?"
-                     + " AND folder = ? AND uid_validity = ? AND NOT disposed ORDER BY uid")) {
-            ps.setString(1, account);
-            ps.setString(2, folder);
-            ps.setLong(3, validity);
-            try (ResultSet rs = ps.executeQuery()) {
+    /**
+     * What the database says of a folder, read at once: its checkpoint ({UIDVALIDITY, last UID}, or
+     * null) and the messages under this UIDVALIDITY that a run committed and then died before filing,
+     * by where they were to go.
+     */
+    private record FolderState(long[] checkpoint, Map<String, List<Long>> pending) {}
+
+    private FolderState state(String account, String folder, long validity) {
+        try (Store store = Store.openReadOnly(file, wait);
+             PreparedStatement checkpoint = store.connection().prepareStatement("SELECT uid_validity, last_uid FROM fetch_checkpoints"
+                     + " WHERE mailbox = ? AND folder = ?");
+             PreparedStatement pending = store.connection().prepareStatement("SELECT uid, disposition FROM fetch_messages"
+                     + " WHERE mailbox = ? AND folder = ? AND uid_validity = ? AND NOT disposed ORDER BY uid")) {
+            checkpoint.setString(1, account);
+            checkpoint.setString(2, folder);
+            long[] last;
+            try (ResultSet rs = checkpoint.executeQuery()) {
+                last = rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+            }
+            pending.setString(1, account);
+            pending.setString(2, folder);
+            pending.setLong(3, validity);
+            Map<String, List<Long>> byTarget = new LinkedHashMap<>();
+            try (ResultSet rs = pending.executeQuery()) {
                 while (rs.next()) {
                     byTarget.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getLong(1));
                 }
             }
+            return new FolderState(last, byTarget);
         } catch (SQLException e) {
-            throw new StoreException(file + ": cannot read what the last fetch left to file: " + Store.problem(e), e);
+            throw new StoreException(file + ": cannot read the fetch checkpoint of " + folder + ": " + Store.problem(e), e);
         }
+    }
+
+    /** Files the messages a run committed and then died before filing. */
+    private void filePending(Mailbox mailbox, String account, String folder, long validity, Map<String, List<Long>> byTarget) {
         if (byTarget.isEmpty()) {
             return;
         }
@@ -600,21 +626,6 @@ public final class Fetch {
             disposed(store.connection(), account, folder, validity, uids);
         } catch (SQLException e) {
             throw new StoreException(file + ": cannot mark messages filed: " + Store.problem(e), e);
-        }
-    }
-
-    /** The folder's checkpoint: {UIDVALIDITY, last UID}, or null. */
-    private long[] checkpoint(String account, String folder) {
-        try (Store store = Store.openReadOnly(file, wait);
-             PreparedStatement ps = store.connection().prepareStatement("SELECT uid_validity, last_uid FROM fetch_checkpoints"
-                     + " WHERE mailbox = ? AND folder = ?")) {
-            ps.setString(1, account);
-            ps.setString(2, folder);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(file + ": cannot read the fetch checkpoint: " + Store.problem(e), e);
         }
     }
 
@@ -645,9 +656,6 @@ public final class Fetch {
             sessions += o.tlsSessions();
             warnings += o.warnings().size();
             problems.addAll(o.problems());
-            if (d.outcome().equals("invalid") && o.problems().isEmpty()) {
-                problems.add(new IngestProblem(o.file(), o.file(), "no DMARC aggregate report or SMTP TLS report in it"));
-            }
         }
         return new FetchSummary(0, done.size(), stored, duplicate, invalid, reports, tls, dups, records, messages, sessions, warnings,
                 List.copyOf(problems));

@@ -25,7 +25,8 @@ public record FetchSummary(int folders, long read, long stored, long duplicate, 
                            List<IngestProblem> problems) {
     static final FetchSummary EMPTY = new FetchSummary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
 
-    FetchSummary plus(FetchSummary o) {
+    /** Both totals together (of two passes, or two accounts). */
+    public FetchSummary plus(FetchSummary o) {
         List<IngestProblem> all = new java.util.ArrayList<>(problems);
         all.addAll(o.problems);
         return new FetchSummary(folders + o.folders, read + o.read, stored + o.stored, duplicate + o.duplicate, invalid + o.invalid,
