@@ -245,11 +245,20 @@ public final class Fetch {
         }
     }
 
-    /** Fails on a folder that does not exist before anything is written. */
+    /**
+     * Once per connection: fails on a folder that does not exist before anything is written, and
+     * creates the archive's folders that are missing.
+     */
     private void check(Mailbox mailbox, List<String> folders) {
         if (!options.retryInvalid()) {
             for (String f : folders) {
                 mailbox.select(f, false);
+            }
+        }
+        if (options.after() == After.ARCHIVE) {
+            char sep = mailbox.separator();
+            for (String sub : List.of("Aggregate", "TLS", "Invalid")) {
+                mailbox.create(options.archive() + sep + sub);
             }
         }
     }
@@ -268,13 +277,6 @@ public final class Fetch {
 
     private FetchSummary pass(Mailbox mailbox, List<String> folders) {
         FetchSummary total = FetchSummary.EMPTY;
-        String archive = options.after() == After.ARCHIVE ? options.archive() : null;
-        if (archive != null) {
-            char sep = mailbox.separator();
-            for (String sub : List.of("Aggregate", "TLS", "Invalid")) {
-                mailbox.create(archive + sep + sub);
-            }
-        }
         List<String> read = options.retryInvalid() ? List.of(options.archive() + mailbox.separator() + "Invalid") : folders;
         for (String folder : read) {
             if (stopping) {
