@@ -41,7 +41,7 @@ public final class SendingSystems {
         }
     }
 
-    private static SendingSystem system(SourceAnalysis.Facts f) {
+    static SendingSystem system(SourceAnalysis.Facts f) {
         TreeSet<String> dkim = new TreeSet<>(f.dkimDomains());
         dkim.addAll(f.failedDkimDomains());
         return new SendingSystem(f.system(), f.serviceType(), f.ips(), f.ptrs(), f.messages(), f.messages() - f.failing(),

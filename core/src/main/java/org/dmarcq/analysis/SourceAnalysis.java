@@ -871,6 +871,62 @@ final class SourceAnalysis implements AutoCloseable {
     /** One policy domain's day: all messages, failing ones, and those failing from spoofing and forwarders. */
     record Day(String policyDomain, LocalDate day, double messages, double failing, double spoofed, double forwarded) {}
 
+    /**
+     * Messages per policy domain, UTC day and sending system, for the charts of volume: each
+     * domain's {@code top} systems by messages (spoofing left out) by name, then the likely spoofing
+     * as one group ({@code system} null, class {@code spoofing}) and the rest as another (both null).
+     */
+    List<SystemDay> volumeDays(int top) {
+        String classWord = CLASS_OF_RULE.replace("rule", "s.rule");
+        String sql = """
+                WITH s AS (SELECT s.policy_domain, s.source_ip, s.entry, s.system, s.messages, %1$s = 'spoofing' AS spoofing
+                           FROM q_sources s),
+                ranked AS (
+                    SELECT policy_domain, system, row_number() OVER (PARTITION BY policy_domain ORDER BY messages DESC, system) AS position
+                    FROM (SELECT policy_domain, system, sum(messages) AS messages FROM s WHERE NOT spoofing GROUP BY policy_domain, system)
+                ), keyed AS (
+                    SELECT d.policy_domain, d.day, d.messages, d.failing, d.affected,
+                           CASE WHEN NOT s.spoofing AND r.position <= %2$d THEN s.system END AS system,
+                           CASE WHEN s.spoofing THEN 'spoofing' END AS class,
+                           CASE WHEN s.spoofing THEN %2$d + 1 WHEN r.position <= %2$d THEN r.position ELSE %2$d + 2 END AS position
+                    FROM q_source_days d JOIN s USING (policy_domain, source_ip, entry)
+                    LEFT JOIN ranked r ON r.policy_domain = s.policy_domain AND r.system = s.system AND NOT s.spoofing
+                )
+                SELECT policy_domain, system, class, day, sum(messages), sum(failing), sum(affected)
+                FROM keyed GROUP BY policy_domain, position, system, class, day ORDER BY policy_domain, position, day""".formatted(classWord, top);
+        return systemDays(sql);
+    }
+
+    /**
+     * Per UTC day, the failing and affected messages of each system that {@link #systems()} gives
+     * (one per policy domain, system and class): the trend of what would break.
+     */
+    List<SystemDay> affectedDays() {
+        String sql = """
+                SELECT d.policy_domain, s.system, %1$s AS class, d.day, sum(d.messages), sum(d.failing), sum(d.affected)
+                FROM q_source_days d JOIN q_sources s USING (policy_domain, source_ip, entry)
+                WHERE s.failing > 0 AND s.rule NOT IN ('none', 'not-ours')
+                GROUP BY ALL ORDER BY 1, 2, 3, 4""".formatted(CLASS_OF_RULE.replace("rule", "s.rule"));
+        return systemDays(sql);
+    }
+
+    private List<SystemDay> systemDays(String sql) {
+        List<SystemDay> days = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                days.add(new SystemDay(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, LocalDate.class),
+                        rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)));
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return days;
+    }
+
+    /** A sending system's UTC day: its messages, failing messages, and expected messages quarantined or rejected. */
+    record SystemDay(String policyDomain, String system, String senderClass, LocalDate day, double messages, double failing,
+                     double affected) {}
+
     /** The class word of a rule, in SQL. */
     static final String CLASS_OF_RULE = """
             CASE rule WHEN 'passing' THEN 'passing' WHEN 'not-ours' THEN 'spoofing' WHEN 'none' THEN 'spoofing'
