@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Main.Version.class,
         description = "DMARC aggregate reports turned into answers: ingest them into a DuckDB file, then ask.",
         subcommands = {IngestCommand.class, FetchCommand.class, SendersCommand.class, DomainsCommand.class, WhatIfCommand.class,
-                ReadinessCommand.class, UnknownCommand.class, InventoryCommand.class, SpfCommand.class, TlsCommand.class, SqlCommand.class,
+                ReadinessCommand.class, ReportCommand.class, UnknownCommand.class, InventoryCommand.class, SpfCommand.class, TlsCommand.class, SqlCommand.class,
                 ShellCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
                 "Exit status: 0 success; 1 some input could not be read, or a query or the database failed;",
@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
                 "  dmarcq whatif --policy quarantine    who would break, and what to fix",
                 "  dmarcq readiness                     ready for quarantine? for reject?",
                 "  dmarcq unknown                       sending systems not in your inventory",
+                "  dmarcq report -o dmarc.html          one HTML page for people: verdicts, charts, what to fix",
                 "  dmarcq sql \"SELECT org_name, count(*) FROM reports GROUP BY ALL\""})
 public final class Main implements Runnable {
     /** Exit status when some input could not be read, or the work could not be done. */

@@ -52,23 +52,32 @@ final class SpfOptions {
     }
 
     Answers answers(SpfDns zone, Store store, DnsOptions dns) {
+        if (zone != null || !dns.looksUp()) {
+            Answers stored = stored(zone, store);
+            if (stored == null) {
+                throw new UserException("no SPF records in the database yet: run dmarcq spf once without --offline (it looks them"
+                        + " up and keeps them), or give --zone FILE");
+            }
+            return stored;
+        }
+        SpfSnapshots.Recording recording = new SpfSnapshots.Recording(dns.spfResolver());
+        return new Answers(recording, "DNS (" + dns.serverName() + ")", recording, SpfSnapshots.newest(store, EARLIER));
+    }
+
+    /** The answers without DNS: the zone files when given, else the last snapshot; null when there is neither. */
+    Answers stored(SpfDns zone, Store store) {
         if (zone != null) {
             return new Answers(zone, "the zone file" + (zones.size() == 1 ? " " + zones.get(0) : "s " + zones), null,
                     SpfSnapshots.newest(store, EARLIER));
         }
-        if (!dns.looksUp()) {
-            List<SpfSnapshots.Snapshot> snapshots = SpfSnapshots.newest(store, EARLIER + 1);
-            if (snapshots.isEmpty()) {
-                throw new UserException("no SPF records in the database yet: run dmarcq spf once without --offline (it looks them"
-                        + " up and keeps them), or give --zone FILE");
-            }
-            SpfSnapshots.Snapshot snapshot = snapshots.get(0);
-            return new Answers(snapshot.dns(), "the records as looked up on "
-                    + snapshot.takenAt().toString().replace('T', ' ').replaceAll("\\.\\d+$", "") + " UTC from " + snapshot.dnsServer(),
-                    null, snapshots.subList(1, snapshots.size()));
+        List<SpfSnapshots.Snapshot> snapshots = SpfSnapshots.newest(store, EARLIER + 1);
+        if (snapshots.isEmpty()) {
+            return null;
         }
-        SpfSnapshots.Recording recording = new SpfSnapshots.Recording(dns.spfResolver());
-        return new Answers(recording, "DNS (" + dns.serverName() + ")", recording, SpfSnapshots.newest(store, EARLIER));
+        SpfSnapshots.Snapshot snapshot = snapshots.get(0);
+        return new Answers(snapshot.dns(), "the records as looked up on "
+                + snapshot.takenAt().toString().replace('T', ' ').replaceAll("\\.\\d+$", "") + " UTC from " + snapshot.dnsServer(),
+                null, snapshots.subList(1, snapshots.size()));
     }
 
     /** Keeps what was looked up, unless nothing answered (then the last snapshot stays the latest). */
