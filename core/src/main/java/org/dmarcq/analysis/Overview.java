@@ -84,43 +84,34 @@ public record Overview(Scope scope, Proposal proposal, Readiness.Thresholds thre
                                    int tlsMinDays) {
         List<DomainSummary> summaries = Domains.list(store, scope);
         Map<String, Readiness> readiness = new LinkedHashMap<>();
-        for (Readiness r : ReadinessCheck.run(store, scope, thresholds, classes, naming)) {
-            readiness.put(r.policyDomain(), r);
-        }
         Map<String, List<Action>> actions = new LinkedHashMap<>();
         Map<String, WhatIfResult.Spoofing> spoofing = new LinkedHashMap<>();
         Map<String, List<Series>> volume = new LinkedHashMap<>();
         List<SendingSystem> unknown = new ArrayList<>();
-        long unknownTotal;
-        try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, proposal, classes, naming)) {
-            Map<String, SortedMap<LocalDate, Double>> trends = new LinkedHashMap<>();
-            for (SourceAnalysis.SystemDay d : analysis.affectedDays()) {
-                trends.computeIfAbsent(key(d.policyDomain(), d.system(), d.senderClass()), k -> new TreeMap<>())
-                        .put(d.day(), d.affected());
+        long[] unknownTotal = {0};
+        List<SpfInventory.Domain> spf = null;
+        // readiness, the SPF inventory and the classes of the systems are judged under p=quarantine:
+        // one analysis serves them all, and the proposal too when it is p=quarantine
+        boolean quarantine = proposal.equals(Proposal.of(Disposition.QUARANTINE));
+        try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
+            for (Readiness r : ReadinessCheck.run(store, scope, thresholds, analysis)) {
+                readiness.put(r.policyDomain(), r);
             }
-            for (SourceAnalysis.Facts f : analysis.systems()) {
-                AffectedSystem system = AffectedSystem.of(f);
-                actions.computeIfAbsent(f.policyDomain(), k -> new ArrayList<>()).add(new Action(system,
-                        owner(naming.inventory(), system.inventory()),
-                        trends.getOrDefault(key(f.policyDomain(), f.system(), system.senderClass().word()), new TreeMap<>()),
-                        f.headerFrom(), f.dkimDomains(), f.spfDomains(), f.selectors()));
+            if (spfDns != null) {
+                spf = SpfInventory.run(store, scope, SpfInventory.audit(SpfInventory.domains(store, scope), spfDns), spfDns, spfEarlier,
+                        naming, analysis);
             }
-            for (WhatIfResult.Spoofing s : analysis.spoofing()) {
-                spoofing.put(s.policyDomain(), s);
-            }
-            Map<String, Map<String, Series>> series = new LinkedHashMap<>();
-            for (SourceAnalysis.SystemDay d : analysis.volumeDays(VOLUME_SERIES)) {
-                boolean spoofed = "spoofing".equals(d.senderClass());
-                String name = d.system() != null ? "system:" + d.system() : spoofed ? "spoofing" : "other";
-                series.computeIfAbsent(d.policyDomain(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(name, k -> new Series(d.system(), spoofed, new TreeMap<>()))
-                        .messages().merge(d.day(), d.messages(), Double::sum);
-            }
-            series.forEach((domain, byName) -> volume.put(domain, List.copyOf(byName.values())));
-            Page<Void> page = analysis.sendingSystems(new SendingSystems.Filter(true, null, 0,
+            unknownTotal[0] = analysis.sendingSystems(new SendingSystems.Filter(true, null, 0,
                     Set.of(SenderClass.PASSING, SenderClass.MISCONFIGURED, SenderClass.UNVERIFIED, SenderClass.FORWARDER), false).sql(),
-                    UNKNOWN_SHOWN, f -> unknown.add(SendingSystems.system(f)));
-            unknownTotal = page.total();
+                    UNKNOWN_SHOWN, f -> unknown.add(SendingSystems.system(f))).total();
+            if (quarantine) {
+                proposed(analysis, naming, actions, spoofing, volume);
+            }
+        }
+        if (!quarantine) {
+            try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, proposal, classes, naming)) {
+                proposed(analysis, naming, actions, spoofing, volume);
+            }
         }
         List<Domain> domains = new ArrayList<>();
         for (DomainSummary summary : summaries) {
@@ -128,15 +119,37 @@ public record Overview(Scope scope, Proposal proposal, Readiness.Thresholds thre
             domains.add(new Domain(name, readiness.get(name), List.copyOf(actions.getOrDefault(name, List.of())), spoofing.get(name),
                     volume.getOrDefault(name, List.of())));
         }
-        List<SpfInventory.Domain> spf = null;
-        if (spfDns != null) {
-            List<SpfAudit.Result> audits = SpfInventory.audit(SpfInventory.domains(store, scope), spfDns);
-            spf = SpfInventory.run(store, scope, audits, spfDns, spfEarlier, classes, naming);
-        }
-        List<TlsEnforcement> tls = TlsWhatIf.enforce(store, new Scope(scope.domain(), scope.since(), scope.until()), null, tlsMinDays,
-                TlsWhatIf.RESOLVED_AFTER_DAYS);
-        return new Overview(scope, proposal, thresholds, summaries, List.copyOf(domains), List.copyOf(unknown), unknownTotal,
+        List<TlsEnforcement> tls = TlsWhatIf.enforce(store, scope, null, tlsMinDays, TlsWhatIf.RESOLVED_AFTER_DAYS);
+        return new Overview(scope, proposal, thresholds, summaries, List.copyOf(domains), List.copyOf(unknown), unknownTotal[0],
                 !naming.inventory().entries().isEmpty(), spf, spf == null ? null : spfSource, tls, period(store, scope));
+    }
+
+    /** What the analysis's proposal does, per policy domain: the systems it affects, the spoofing, the volume. */
+    private static void proposed(SourceAnalysis analysis, Naming naming, Map<String, List<Action>> actions,
+                                 Map<String, WhatIfResult.Spoofing> spoofing, Map<String, List<Series>> volume) {
+        Map<String, SortedMap<LocalDate, Double>> trends = new LinkedHashMap<>();
+        for (SourceAnalysis.SystemDay d : analysis.affectedDays()) {
+            trends.computeIfAbsent(key(d.policyDomain(), d.system(), d.senderClass()), k -> new TreeMap<>()).put(d.day(), d.affected());
+        }
+        for (SourceAnalysis.Facts f : analysis.systems()) {
+            AffectedSystem system = AffectedSystem.of(f);
+            actions.computeIfAbsent(f.policyDomain(), k -> new ArrayList<>()).add(new Action(system,
+                    owner(naming.inventory(), system.inventory()),
+                    trends.getOrDefault(key(f.policyDomain(), f.system(), system.senderClass().word()), new TreeMap<>()),
+                    f.headerFrom(), f.dkimDomains(), f.spfDomains(), f.selectors()));
+        }
+        for (WhatIfResult.Spoofing s : analysis.spoofing()) {
+            spoofing.put(s.policyDomain(), s);
+        }
+        Map<String, Map<String, Series>> series = new LinkedHashMap<>();
+        for (SourceAnalysis.SystemDay d : analysis.volumeDays(VOLUME_SERIES)) {
+            boolean spoofed = "spoofing".equals(d.senderClass());
+            String name = d.system() != null ? "system:" + d.system() : spoofed ? "spoofing" : "other";
+            series.computeIfAbsent(d.policyDomain(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(name, k -> new Series(d.system(), spoofed, new TreeMap<>()))
+                    .messages().merge(d.day(), d.messages(), Double::sum);
+        }
+        series.forEach((domain, byName) -> volume.put(domain, List.copyOf(byName.values())));
     }
 
     private static String key(String domain, String system, String senderClass) {

@@ -27,31 +27,36 @@ public final class ReadinessCheck {
 
     /** The same, classing, naming and grouping senders as {@code classes} and {@code naming} say. */
     public static List<Readiness> run(Store store, Scope scope, Readiness.Thresholds thresholds, Classes classes, Naming naming) {
-        List<Readiness> results = new ArrayList<>();
         try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
-            Map<String, SourceAnalysis.DomainTotals> totals = analysis.domainTotals();
-            Map<String, List<AffectedSystem>> systems = new LinkedHashMap<>();
-            for (SourceAnalysis.Facts f : analysis.systems()) {
-                systems.computeIfAbsent(f.policyDomain(), k -> new ArrayList<>()).add(AffectedSystem.of(f));
+            return run(store, scope, thresholds, analysis);
+        }
+    }
+
+    /** The same from an analysis prepared for {@code p=quarantine} over the scope. */
+    static List<Readiness> run(Store store, Scope scope, Readiness.Thresholds thresholds, SourceAnalysis analysis) {
+        List<Readiness> results = new ArrayList<>();
+        Map<String, SourceAnalysis.DomainTotals> totals = analysis.domainTotals();
+        Map<String, List<AffectedSystem>> systems = new LinkedHashMap<>();
+        for (SourceAnalysis.Facts f : analysis.systems()) {
+            systems.computeIfAbsent(f.policyDomain(), k -> new ArrayList<>()).add(AffectedSystem.of(f));
+        }
+        Map<String, List<AffectedSender>> senders = new LinkedHashMap<>();
+        analysis.sources(f -> senders.computeIfAbsent(f.policyDomain(), k -> new ArrayList<>()).add(AffectedSender.of(f)),
+                SenderClass.MISCONFIGURED);
+        Map<String, SortedMap<java.time.LocalDate, Double>> daily = new LinkedHashMap<>();
+        for (SourceAnalysis.Day d : analysis.days()) {
+            double real = d.messages() - d.spoofed();
+            if (real > 0) {
+                daily.computeIfAbsent(d.policyDomain(), k -> new TreeMap<>())
+                        .put(d.day(), Math.max(0, Math.min(1, (d.messages() - d.failing()) / real)));
             }
-            Map<String, List<AffectedSender>> senders = new LinkedHashMap<>();
-            analysis.sources(f -> senders.computeIfAbsent(f.policyDomain(), k -> new ArrayList<>()).add(AffectedSender.of(f)),
-                    SenderClass.MISCONFIGURED);
-            Map<String, SortedMap<java.time.LocalDate, Double>> daily = new LinkedHashMap<>();
-            for (SourceAnalysis.Day d : analysis.days()) {
-                double real = d.messages() - d.spoofed();
-                if (real > 0) {
-                    daily.computeIfAbsent(d.policyDomain(), k -> new TreeMap<>())
-                            .put(d.day(), Math.max(0, Math.min(1, (d.messages() - d.failing()) / real)));
-                }
-            }
-            for (DomainSummary domain : Domains.list(store, scope)) {
-                String name = domain.policyDomain();
-                Scope one = new Scope(name, scope.since(), scope.until());
-                results.add(check(one, domain, totals.get(name), systems.getOrDefault(name, List.of()),
-                        senders.getOrDefault(name, List.of()), daily.getOrDefault(name, new TreeMap<>()), days(store, one),
-                        reporters(store, one), thresholds));
-            }
+        }
+        for (DomainSummary domain : Domains.list(store, scope)) {
+            String name = domain.policyDomain();
+            Scope one = new Scope(name, scope.since(), scope.until());
+            results.add(check(one, domain, totals.get(name), systems.getOrDefault(name, List.of()),
+                    senders.getOrDefault(name, List.of()), daily.getOrDefault(name, new TreeMap<>()), days(store, one),
+                    reporters(store, one), thresholds));
         }
         return results;
     }

@@ -170,6 +170,14 @@ public final class SpfInventory {
     public static List<Domain> run(Store store, Scope scope, List<SpfAudit.Result> audits, SpfDns dns,
                                    List<SpfSnapshots.Snapshot> earlier, Classes classes, Naming naming) {
         try (SourceAnalysis analysis = SourceAnalysis.prepare(store, scope, Proposal.of(Disposition.QUARANTINE), classes, naming)) {
+            return run(store, scope, audits, dns, earlier, naming, analysis);
+        }
+    }
+
+    /** The same from an analysis prepared for {@code p=quarantine} over the scope: its sources name the systems. */
+    static List<Domain> run(Store store, Scope scope, List<SpfAudit.Result> audits, SpfDns dns, List<SpfSnapshots.Snapshot> earlier,
+                            Naming naming, SourceAnalysis analysis) {
+        try {
             List<Domain> domains = inventory(store, scope, audits, dns, naming);
             return earlier.isEmpty() ? domains : compare(store.connection(), domains, earlier);
         } catch (SQLException e) {
