@@ -28,6 +28,12 @@ final class Analysis {
      *     {@link UserException} says why (exit 1); null to ask nothing of them
      */
     static Store open(DatabaseOptions database, SuffixOptions suffixes, DnsOptions dns, Scope scope, PrintWriter err) {
+        return open(database, suffixes, dns, scope, false, err);
+    }
+
+    /** The same; with {@code tlsEnough}, a store that holds SMTP TLS reports and no DMARC report in the scope will do. */
+    static Store open(DatabaseOptions database, SuffixOptions suffixes, DnsOptions dns, Scope scope, boolean tlsEnough,
+                      PrintWriter err) {
         Path file = database.existing();
         Wait wait = database.waiting(err);
         PublicSuffixList list = suffixes.list();
@@ -51,13 +57,22 @@ final class Analysis {
         try {
             store.restrictForQuestions();
             String empty = scope == null ? null : scope.whyEmpty(store);
-            if (empty != null) {
+            if (empty != null && !(tlsEnough && hasTlsReports(store))) {
                 throw new UserException(empty);
             }
             return store;
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    private static boolean hasTlsReports(Store store) {
+        try (java.sql.Statement s = store.connection().createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) > 0 FROM tls_reports")) {
+            return rs.next() && rs.getBoolean(1);
+        } catch (java.sql.SQLException e) {
+            throw new org.dmarcq.store.StoreException(store.file() + ": cannot count the TLS reports: " + Store.problem(e), e);
         }
     }
 }

@@ -28,6 +28,11 @@ final class NamingOptions {
         return Analysis.open(database, suffixes, dns, scope, err);
     }
 
+    /** The same, where a store of SMTP TLS reports alone will do. */
+    Store openForReport(org.dmarcq.analysis.Scope scope, java.io.PrintWriter err) {
+        return Analysis.open(database, suffixes, dns, scope, true, err);
+    }
+
     /** The limits of the sender classification. */
     Classes classes() {
         return classOptions.classes();

@@ -75,7 +75,7 @@ final class ReportCommand implements Callable<Integer> {
         SpfDns zone = spf.zone();
         Proposal proposal = Proposal.of(Disposition.of(policy.name()));
         Overview overview;
-        try (Store store = namingOptions.open(asked, err)) {
+        try (Store store = namingOptions.openForReport(asked, err)) {
             SpfOptions.Answers answers = spf.stored(zone, store); // the report looks nothing up: what the database keeps
             overview = Overview.collect(store, asked, proposal, Readiness.Thresholds.defaults(), namingOptions.classes(),
                     namingOptions.naming(), answers == null ? null : answers.dns(), answers == null ? null : answers.source(),

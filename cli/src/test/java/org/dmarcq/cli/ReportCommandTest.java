@@ -181,6 +181,19 @@ class ReportCommandTest extends CommandTest {
     }
 
     @Test
+    void aStoreOfTlsReportsAloneGetsItsMtaStsVerdict() throws Exception {
+        Path tls = temp.resolve("tls.duckdb");
+        assertThat(run("ingest", "--db", tls.toString(), "samples/tlsrpt")).as(err.toString()).isZero();
+        Path page = temp.resolve("tls.html");
+        assertThat(run("report", "--offline", "--db", tls.toString(), "-o", page.toString())).as(err.toString()).isZero();
+        String html = Files.readString(page);
+        assertThat(html).contains("No DMARC aggregate reports; the SMTP TLS reports are below.")
+                .contains("switching MTA-STS to mode: enforce is not safe".replaceFirst("s", "S"))
+                .contains("No SPF records in the database yet");
+        assertThat(data(page).get("domains")).isEmpty();
+    }
+
+    @Test
     void aFolderAsTheOutputIsAUsageError() {
         assertThat(run("report", "--offline", "--db", db, "-o", temp.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("is a folder");

@@ -335,7 +335,7 @@ public final class ReportPage {
             for (Overview.Action a : forwarders) {
                 systems.add(system(a, days));
             }
-            table(h, forwarders, false);
+            table(h, forwarders);
         }
         if (!receivers.isEmpty()) {
             h.element("h3", "Failing only at receivers");
@@ -344,7 +344,7 @@ public final class ReportPage {
             for (Overview.Action a : receivers) {
                 systems.add(system(a, days));
             }
-            table(h, receivers, false);
+            table(h, receivers);
         }
         h.element("h3", "Spoofing");
         WhatIfResult.Spoofing s = d.spoofing();
@@ -431,7 +431,7 @@ public final class ReportPage {
         h.close("article");
     }
 
-    private static void table(Html h, List<Overview.Action> actions, boolean reasons) {
+    private static void table(Html h, List<Overview.Action> actions) {
         h.open("div", "class", "scroll").open("table").open("thead").open("tr").element("th", "System", "scope", "col")
                 .element("th", "Addresses", "scope", "col").element("th", "Failing messages", "scope", "col")
                 .element("th", "Days", "scope", "col").close("tr").close("thead").open("tbody");
@@ -605,6 +605,9 @@ public final class ReportPage {
 
     private static String periodSentence(Overview o) {
         Overview.Period p = o.period();
+        if (p.reports() == 0) {
+            return "No DMARC aggregate reports" + (o.tls().isEmpty() ? "." : "; the SMTP TLS reports are below.");
+        }
         return String.format(Locale.ROOT, "%s: %,d reports from %s about %s, %,d messages.", period(p), p.reports(),
                 Wording.count(p.reporters().size(), "receiver"), Wording.count(o.domains().size(), "domain"), p.messages());
     }
