@@ -406,8 +406,8 @@ public final class ReportPage {
         h.element("p", OwnerWords.problem(a, domain));
         h.element("p", OwnerWords.consequence(a, o.proposal(), domain));
         h.open("p").element("strong", "What to do: ").text(OwnerWords.ask(a, domain)).close("p");
-        h.open("p", "class", "facts").text(String.format(Locale.ROOT, "%s failing, %s, on %s; trend: %s.",
-                Wording.count(s.failingMessages(), "message"), Wording.count(s.ips().size(), "address", "addresses"),
+        h.open("p", "class", "facts").text(String.format(Locale.ROOT, "%s from %s on %s; trend: %s.",
+                Wording.count(s.failingMessages(), "failing message"), Wording.count(s.ips().size(), "address", "addresses"),
                 Wording.count(s.sendingDays(), "day"), OwnerWords.trend(a.perDay(), days)));
         if (link != null) {
             h.text(" ").open("a", "href", link).text("Page for its owner").close("a");
