@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
         description = "DMARC aggregate reports turned into answers: ingest them into a DuckDB file, then ask.",
         subcommands = {IngestCommand.class, FetchCommand.class, SendersCommand.class, DomainsCommand.class, WhatIfCommand.class,
                 ReadinessCommand.class, ReportCommand.class, UnknownCommand.class, InventoryCommand.class, SpfCommand.class, TlsCommand.class, SqlCommand.class,
+                ExportCommand.class,
                 ShellCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
                 "Exit status: 0 success; 1 some input could not be read, or a query or the database failed;",

@@ -25,7 +25,7 @@ public final class Store implements AutoCloseable {
     /** Migrations in order; the schema version is the number of migrations applied. */
     private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql", "003-reverse-dns.sql",
             "004-tls-reports.sql", "005-naming-macros.sql", "006-verdicts.sql", "007-warning-details.sql",
-            "008-spf-snapshots.sql", "009-fetch.sql");
+            "008-spf-snapshots.sql", "009-fetch.sql", "010-lake.sql");
 
     /** The schema version this dmarcq creates and understands. */
     static int currentVersion() {
@@ -107,7 +107,7 @@ public final class Store implements AutoCloseable {
     /** The tables dmarcq reads and writes: each must be a table, not a view someone put in its place. */
     static final List<String> TABLES = List.of("schema_version", "reports", "report_errors", "records", "override_reasons",
             "dkim_results", "spf_results", "warnings", "domains", "settings", "reverse_dns", "record_verdicts", "tls_reports",
-            "tls_policies", "tls_failures", "tls_warnings");
+            "tls_policies", "tls_failures", "tls_warnings", "lake_exports");
 
     /**
      * Refuses a database in which dmarcq's own queries could run more than SQL over its tables: one
