@@ -46,8 +46,13 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin DatabaseOptions database;
     @Mixin SuffixOptions suffixes;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to read; - for standard input.")
-    List<String> paths;
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to read; - for standard input.")
+    List<String> paths = List.of();
+
+    @Option(names = "--parquet", paramLabel = "DIR",
+            description = "Read a Parquet lake written by dmarcq export (repeatable): the shards of several machines merge"
+                    + " here, each report once.")
+    List<java.nio.file.Path> lakes = List.of();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "Summary as text (default) or json: one JSON object on standard output.")
@@ -67,6 +72,15 @@ final class IngestCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (paths.isEmpty() && lakes.isEmpty()) {
+            throw UserException.usage("give the files or folders to read (PATH...), or a lake with --parquet DIR");
+        }
+        for (java.nio.file.Path lake : lakes) {
+            readLake(lake, out, err);
+        }
+        if (paths.isEmpty()) {
+            return 0;
+        }
         boolean terminal = HumanWriter.stderrIsTerminal() && format == SummaryFormat.TEXT;
         IngestSummary summary;
         long[] kept = {0, 0};
@@ -182,5 +196,37 @@ final class IngestCommand implements Callable<Integer> {
         summary.put("tls_sessions", s.tlsSessions());
         summary.put("errors", SummaryLines.errors(s.problems()));
         ResultPrinter.printJson(out, summary);
+    }
+
+    /** Reads one lake into the database, then says what it stored, in words or as one JSON object. */
+    private void readLake(java.nio.file.Path lake, PrintWriter out, PrintWriter err) {
+        org.dmarcq.lake.LakeImport.Summary read;
+        try {
+            read = org.dmarcq.lake.LakeImport.run(database.path(), database.waiting(err), suffixes.list(), lake);
+        } catch (java.io.IOException e) {
+            throw new UserException("--parquet " + lake + ": " + e.getMessage(), e);
+        }
+        if (format == SummaryFormat.JSON) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("lake", lake.toString());
+            m.put("days", read.days());
+            m.put("reports", read.reports());
+            m.put("records", read.records());
+            m.put("messages", read.messages());
+            m.put("tls_reports", read.tlsReports());
+            m.put("duplicates", read.duplicates());
+            m.put("tls_duplicates", read.tlsDuplicates());
+            org.dmarcq.cli.output.ResultPrinter.printJson(out, m);
+        } else {
+            org.dmarcq.cli.output.Lines.printf(out, "Read %s: %s of reports; stored %s (%s, %s) and %s; %s and %s were stored"
+                    + " already.%n", lake, org.dmarcq.analysis.Wording.count(read.days(), "day"),
+                    org.dmarcq.analysis.Wording.count(read.reports(), "report"),
+                    org.dmarcq.analysis.Wording.count(read.records(), "record"),
+                    org.dmarcq.analysis.Wording.count(read.messages(), "message"),
+                    org.dmarcq.analysis.Wording.count(read.tlsReports(), "TLS report"),
+                    org.dmarcq.analysis.Wording.count(read.duplicates(), "report"),
+                    org.dmarcq.analysis.Wording.count(read.tlsDuplicates(), "TLS report"));
+        }
+        out.flush();
     }
 }

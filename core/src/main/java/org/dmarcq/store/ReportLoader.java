@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -132,6 +133,11 @@ public final class ReportLoader implements AutoCloseable {
      * schema ({@link Store#open} makes it so).
      */
     public static ReportLoader staging(Path file, Wait wait, PublicSuffixList list) {
+        return staging(file, wait, list, null);
+    }
+
+    /** The same, allowed to read the files under {@code lake} as well: for {@link #appendLake}. */
+    public static ReportLoader staging(Path file, Wait wait, PublicSuffixList list, Path lake) {
         DuckDBConnection memory;
         try {
             Properties properties = new Properties();
@@ -142,6 +148,7 @@ public final class ReportLoader implements AutoCloseable {
             throw new StoreException("cannot start loading: " + Store.firstLine(e.getMessage()), e);
         }
         ReportLoader loader = new ReportLoader(memory, list, file, wait);
+        loader.lake = lake == null ? null : lake.toAbsolutePath().normalize();
         try {
             loader.lockDown();
             loader.attach();
@@ -205,7 +212,146 @@ public final class ReportLoader implements AutoCloseable {
      */
     private void lockDown() throws SQLException {
         String base = file.toAbsolutePath().toString();
-        Store.lockDown(connection, List.of(base, base + ".wal", base + ".wal.checkpoint"), List.of(base + ".tmp/"));
+        Store.lockDown(connection, List.of(base, base + ".wal", base + ".wal.checkpoint"),
+                lake == null ? List.of(base + ".tmp/") : List.of(base + ".tmp/", lake + "/"));
+    }
+
+    /** The Parquet lake this stage may read, or null. */
+    private Path lake;
+
+    /** What {@link #appendLake} appended of a day of a lake, and what it found stored already. */
+    public record LakeRows(int reports, long records, long messages, int tlsReports, int duplicates, int tlsDuplicates) {}
+
+    /**
+     * Appends the reports of one day of a Parquet lake written by {@code dmarcq export} (the
+     * partition {@code day=DAY} of its datasets) that are not stored yet, as ended reports that the
+     * next {@link #commit} stores: each report once, whichever writers wrote it (by
+     * {@code dedupe_key}), its keys renumbered after this loader's. The lake's {@code record_verdicts}
+     * are not read: the commit derives them, by this dmarcq's rules, as for any report it stores.
+     */
+    public LakeRows appendLake(LocalDate day) {
+        if (lake == null) {
+            throw new IllegalStateException("a loader made to read a lake (staging with a lake) appends from it");
+        }
+        if (header != null) {
+            throw new IllegalStateException("a report is in progress: end or abort it first");
+        }
+        try (Statement s = connection.createStatement()) {
+            if (appenders != null) {
+                appenders.close();
+                appenders = null;
+            }
+            String part = "/day=" + day + "/*.parquet";
+            int reports = 0;
+            long records = 0;
+            long messages = 0;
+            int duplicates = 0;
+            if (java.nio.file.Files.isDirectory(lake.resolve("reports").resolve("day=" + day))) {
+                s.execute("CREATE OR REPLACE TEMP TABLE lake_reports AS SELECT * FROM read_parquet(" + files("reports", part) + ")"
+                        + " QUALIFY row_number() OVER (PARTITION BY dedupe_key ORDER BY writer, report_key) = 1");
+                duplicates = deleteKnown(s, "lake_reports", known);
+                s.execute("CREATE OR REPLACE TEMP TABLE lake_report_keys AS SELECT writer, report_key AS lake_key,"
+                        + " row_number() OVER (ORDER BY writer, report_key) - 1 + " + nextReportKey + " AS report_key FROM lake_reports");
+                s.execute("INSERT INTO reports SELECT r.* EXCLUDE (writer) REPLACE (k.report_key AS report_key) FROM lake_reports r"
+                        + " JOIN lake_report_keys k ON k.writer = r.writer AND k.lake_key = r.report_key ORDER BY k.report_key");
+                for (String table : List.of("report_errors", "warnings")) {
+                    if (java.nio.file.Files.isDirectory(lake.resolve(table).resolve("day=" + day))) {
+                        s.execute("INSERT INTO " + table + " SELECT t.* EXCLUDE (writer) REPLACE (k.report_key AS report_key) FROM"
+                                + " read_parquet(" + files(table, part) + ") t JOIN lake_report_keys k ON k.writer = t.writer"
+                                + " AND k.lake_key = t.report_key");
+                    }
+                }
+                s.execute("CREATE OR REPLACE TEMP TABLE lake_records AS SELECT t.*, k.report_key AS new_report_key FROM read_parquet("
+                        + files("records", part) + ") t JOIN lake_report_keys k ON k.writer = t.writer AND k.lake_key = t.report_key");
+                s.execute("CREATE OR REPLACE TEMP TABLE lake_record_keys AS SELECT writer, record_key AS lake_key,"
+                        + " row_number() OVER (ORDER BY writer, record_key) - 1 + " + nextRecordKey + " AS record_key FROM lake_records");
+                s.execute("INSERT INTO records SELECT r.* EXCLUDE (writer, new_report_key) REPLACE (k.record_key AS record_key,"
+                        + " r.new_report_key AS report_key) FROM lake_records r JOIN lake_record_keys k ON k.writer = r.writer"
+                        + " AND k.lake_key = r.record_key ORDER BY k.record_key");
+                for (String table : List.of("override_reasons", "dkim_results", "spf_results")) {
+                    if (java.nio.file.Files.isDirectory(lake.resolve(table).resolve("day=" + day))) {
+                        s.execute("INSERT INTO " + table + " SELECT t.* EXCLUDE (writer) REPLACE (k.record_key AS record_key) FROM"
+                                + " read_parquet(" + files(table, part) + ") t JOIN lake_record_keys k ON k.writer = t.writer"
+                                + " AND k.lake_key = t.record_key");
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT count(*), coalesce(sum(record_count), 0), coalesce(sum(message_count), 0)"
+                        + " FROM lake_reports")) {
+                    rs.next();
+                    reports = rs.getInt(1);
+                    records = rs.getLong(2);
+                    messages = rs.getLong(3);
+                }
+                try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM lake_reports")) {
+                    while (rs.next()) {
+                        known.add(rs.getLong(1));
+                    }
+                }
+                nextReportKey += reports;
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM lake_records")) {
+                    rs.next();
+                    nextRecordKey += rs.getLong(1);
+                }
+                for (String temp : List.of("lake_reports", "lake_report_keys", "lake_records", "lake_record_keys")) {
+                    s.execute("DROP TABLE temp.main." + temp);
+                }
+            }
+            int tlsReports = 0;
+            int tlsDuplicates = 0;
+            if (java.nio.file.Files.isDirectory(lake.resolve("tls_reports").resolve("day=" + day))) {
+                s.execute("CREATE OR REPLACE TEMP TABLE lake_tls AS SELECT * FROM read_parquet(" + files("tls_reports", part) + ")"
+                        + " QUALIFY row_number() OVER (PARTITION BY dedupe_key ORDER BY writer, tls_report_key) = 1");
+                tlsDuplicates = deleteKnown(s, "lake_tls", knownTls);
+                s.execute("CREATE OR REPLACE TEMP TABLE lake_tls_keys AS SELECT writer, tls_report_key AS lake_key,"
+                        + " row_number() OVER (ORDER BY writer, tls_report_key) - 1 + " + nextTlsReportKey + " AS tls_report_key"
+                        + " FROM lake_tls");
+                s.execute("INSERT INTO tls_reports SELECT r.* EXCLUDE (writer) REPLACE (k.tls_report_key AS tls_report_key) FROM"
+                        + " lake_tls r JOIN lake_tls_keys k ON k.writer = r.writer AND k.lake_key = r.tls_report_key"
+                        + " ORDER BY k.tls_report_key");
+                for (String table : List.of("tls_policies", "tls_failures", "tls_warnings")) {
+                    if (java.nio.file.Files.isDirectory(lake.resolve(table).resolve("day=" + day))) {
+                        s.execute("INSERT INTO " + table + " SELECT t.* EXCLUDE (writer) REPLACE (k.tls_report_key AS tls_report_key)"
+                                + " FROM read_parquet(" + files(table, part) + ") t JOIN lake_tls_keys k ON k.writer = t.writer"
+                                + " AND k.lake_key = t.tls_report_key");
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM lake_tls")) {
+                    while (rs.next()) {
+                        knownTls.add(rs.getLong(1));
+                        tlsReports++;
+                    }
+                }
+                nextTlsReportKey += tlsReports;
+                s.execute("DROP TABLE temp.main.lake_tls");
+                s.execute("DROP TABLE temp.main.lake_tls_keys");
+            }
+            return new LakeRows(reports, records, messages, tlsReports, duplicates, tlsDuplicates);
+        } catch (SQLException e) {
+            throw failure("cannot read the lake's day " + day, e);
+        }
+    }
+
+    /** The files of a dataset's partition, as read_parquet takes them: the day is in the path, not in the files. */
+    private String files(String dataset, String part) {
+        return "'" + (lake + "/" + dataset + part).replace("'", "''") + "', hive_partitioning = false";
+    }
+
+    /** Deletes from a lake table the reports already stored or staged (by dedupe_key); returns how many. */
+    private int deleteKnown(Statement s, String table, Set<Long> identities) throws SQLException {
+        List<Long> there = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM " + table)) {
+            while (rs.next()) {
+                if (identities.contains(rs.getLong(1))) {
+                    there.add(rs.getLong(1));
+                }
+            }
+        }
+        for (int i = 0; i < there.size(); i += 1000) {
+            List<Long> chunk = there.subList(i, Math.min(there.size(), i + 1000));
+            s.execute("DELETE FROM " + table + " WHERE dedupe_key IN (" + chunk.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
+        return there.size();
     }
 
     /** Attaches the database file to the stage, waiting while another process holds it. */

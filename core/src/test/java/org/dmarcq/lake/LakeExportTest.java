@@ -134,6 +134,61 @@ class LakeExportTest {
     }
 
     @Test
+    void aLakeReadBackIntoAnEmptyStoreEqualsTheOriginalTableForTable() throws Exception {
+        Path db = store("orig.duckdb", "samples/rua", "samples/tlsrpt", "testdata/reports/override-reasons.xml");
+        Path lake = temp.resolve("lake");
+        try (Store store = Store.open(db)) {
+            LakeExport.export(store, lake, null, "m", "test");
+        }
+        Path copy = temp.resolve("copy.duckdb");
+        try (Store store = Store.open(copy)) {
+            // made, empty
+        }
+        LakeImport.Summary read = LakeImport.run(copy, org.dmarcq.store.Wait.NONE, org.dmarcq.rules.PublicSuffixList.bundled(), lake);
+        assertThat(read.reports()).isEqualTo(121);
+        assertThat(read.tlsReports()).isEqualTo(60);
+        assertThat(read.duplicates()).isZero();
+        try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
+            s.execute("ATTACH '" + copy + "' AS copy (READ_ONLY)");
+            // keys are each store's own: rows are compared by their report's identity and the record's place in it
+            for (String table : List.of("reports", "records", "report_errors", "warnings", "dkim_results", "spf_results",
+                    "override_reasons", "record_verdicts", "tls_reports", "tls_policies", "tls_failures", "tls_warnings")) {
+                String original = comparable(table, "");
+                String readBack = comparable(table, "copy.");
+                assertThat(count(store, "SELECT count(*) FROM (" + original + " EXCEPT ALL " + readBack + ")")).as(table).isZero();
+                assertThat(count(store, "SELECT count(*) FROM (" + readBack + " EXCEPT ALL " + original + ")")).as(table).isZero();
+                if (!table.equals("report_errors") && !table.equals("warnings") && !table.equals("tls_warnings")) {
+                    assertThat(count(store, "SELECT count(*) FROM copy." + table)).as(table).isPositive();
+                }
+            }
+        }
+        // read again: every report is a duplicate, nothing is stored twice
+        LakeImport.Summary again = LakeImport.run(copy, org.dmarcq.store.Wait.NONE, org.dmarcq.rules.PublicSuffixList.bundled(), lake);
+        assertThat(again.reports()).isZero();
+        assertThat(again.duplicates()).isEqualTo(121);
+        assertThat(again.tlsDuplicates()).isEqualTo(60);
+    }
+
+    /** A table's rows with their keys replaced by what identifies them in any store. */
+    private static String comparable(String table, String catalog) {
+        String c = catalog;
+        return switch (table) {
+            case "reports" -> "SELECT * EXCLUDE (report_key, ingested_at) FROM " + c + "reports";
+            case "records" -> "SELECT r.* EXCLUDE (record_key, report_key), p.dedupe_key FROM " + c + "records r JOIN " + c
+                    + "reports p ON p.report_key = r.report_key";
+            case "report_errors", "warnings" -> "SELECT t.* EXCLUDE (report_key), p.dedupe_key FROM " + c + table + " t JOIN " + c
+                    + "reports p ON p.report_key = t.report_key";
+            case "record_verdicts" -> "SELECT t.* EXCLUDE (record_key, report_key), p.dedupe_key, r.record_index FROM " + c + table
+                    + " t JOIN " + c + "records r ON r.record_key = t.record_key JOIN " + c + "reports p ON p.report_key = r.report_key";
+            case "tls_reports" -> "SELECT * EXCLUDE (tls_report_key, ingested_at) FROM " + c + "tls_reports";
+            case "tls_policies", "tls_failures", "tls_warnings" -> "SELECT t.* EXCLUDE (tls_report_key), p.dedupe_key FROM " + c + table
+                    + " t JOIN " + c + "tls_reports p ON p.tls_report_key = t.tls_report_key";
+            default -> "SELECT t.* EXCLUDE (record_key), p.dedupe_key, r.record_index FROM " + c + table + " t JOIN " + c
+                    + "records r ON r.record_key = t.record_key JOIN " + c + "reports p ON p.report_key = r.report_key";
+        };
+    }
+
+    @Test
     void aRunThatDiedIsThrownAwayOrFinishedAndAnotherWritersRunIsLeftAlone() throws Exception {
         Path db = store("c.duckdb", "testdata/reports/google.xml", "testdata/reports/yahoo.xml");
         Path lake = temp.resolve("lake");
