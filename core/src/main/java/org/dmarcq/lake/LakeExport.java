@@ -107,6 +107,18 @@ public final class LakeExport {
      * @param writerName names the machine in the writer id (letters, digits, {@code .}, {@code -} are kept)
      */
     public static Summary export(Store store, Path lake, LocalDate since, String writerName, String version) throws IOException {
+        return export(store, lake, since, writerName, version, step -> { });
+    }
+
+    /** Hears each step of a run as it is done: {@code copied DATASET}, {@code recorded}, {@code moved PATH}. */
+    @FunctionalInterface
+    public interface Listener {
+        void step(String step);
+    }
+
+    /** The same, telling {@code listener} each step as it is done. */
+    public static Summary export(Store store, Path lake, LocalDate since, String writerName, String version, Listener listener)
+            throws IOException {
         Path root = lake.toAbsolutePath().normalize();
         Files.createDirectories(root);
         String lakeId = lakeId(root);
@@ -123,7 +135,7 @@ public final class LakeExport {
                 s.execute("SET preserve_insertion_order = false");
             }
             try {
-                return run(store, c, root, lakeId, writer, runId, since, version, recovered);
+                return run(store, c, root, lakeId, writer, runId, since, version, recovered, listener);
             } finally {
                 try (Statement s = c.createStatement()) {
                     s.execute("SET memory_limit = " + quote(settings[0]));
@@ -136,7 +148,7 @@ public final class LakeExport {
     }
 
     private static Summary run(Store store, Connection c, Path root, String lakeId, String writer, String runId, LocalDate since,
-                               String version, int[] recovered) throws SQLException, IOException {
+                               String version, int[] recovered, Listener listener) throws SQLException, IOException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE OR REPLACE TEMP TABLE lake_run_dmarc AS SELECT report_key FROM reports WHERE report_key NOT IN"
                     + " (SELECT report_key FROM lake_exports WHERE kind = 'dmarc' AND lake_id = " + quote(lakeId) + ")"
@@ -162,6 +174,7 @@ public final class LakeExport {
                             + quote(run.resolve(d.name()).toString()) + " (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day),"
                             + " ROW_GROUP_SIZE " + ROW_GROUP_ROWS + ", FILENAME_PATTERN " + quote(writer + "-" + runId + "-{i}")
                             + ")");
+                    listener.step("copied " + d.name());
                 }
             }
             // the run's reports are the lake's from here: recorded before any of its files is visible
@@ -180,7 +193,8 @@ public final class LakeExport {
             } finally {
                 c.setAutoCommit(autoCommit);
             }
-            long[] moved = publish(run, root);
+            listener.step("recorded");
+            long[] moved = publish(run, root, listener);
             files = (int) moved[0];
             bytes = moved[1];
         }
@@ -237,7 +251,7 @@ public final class LakeExport {
                 }
             }
             if (recorded) {
-                publish(run, root);
+                publish(run, root, step -> { });
                 finished++;
             } else {
                 deleteTree(run);
@@ -252,7 +266,7 @@ public final class LakeExport {
      * one rename (a reader sees a file whole or not at all), then removes the folder. Files already
      * moved by a run that died are skipped. Returns the files and bytes moved.
      */
-    private static long[] publish(Path run, Path root) throws IOException {
+    private static long[] publish(Path run, Path root, Listener listener) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(run)) {
             files = walk.filter(p -> p.getFileName().toString().endsWith(".parquet") && Files.isRegularFile(p)).sorted().toList();
@@ -267,6 +281,7 @@ public final class LakeExport {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException(root + ": the lake's staging folder and its datasets must be on one file system: " + e.getMessage(), e);
             }
+            listener.step("moved " + root.relativize(target));
         }
         deleteTree(run);
         return new long[] {files.size(), bytes};
