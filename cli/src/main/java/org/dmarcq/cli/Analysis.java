@@ -31,7 +31,7 @@ final class Analysis {
         return open(database, suffixes, dns, scope, false, err);
     }
 
-    /** The same; with {@code tlsEnough}, a store that holds SMTP TLS reports and no DMARC report in the scope will do. */
+    /** The same; with {@code tlsEnough}, a store that holds SMTP TLS reports and no DMARC report at all will do. */
     static Store open(DatabaseOptions database, SuffixOptions suffixes, DnsOptions dns, Scope scope, boolean tlsEnough,
                       PrintWriter err) {
         Path file = database.existing();
@@ -57,7 +57,7 @@ final class Analysis {
         try {
             store.restrictForQuestions();
             String empty = scope == null ? null : scope.whyEmpty(store);
-            if (empty != null && !(tlsEnough && hasTlsReports(store))) {
+            if (empty != null && !(tlsEnough && onlyTlsReports(store))) {
                 throw new UserException(empty);
             }
             return store;
@@ -67,9 +67,9 @@ final class Analysis {
         }
     }
 
-    private static boolean hasTlsReports(Store store) {
+    private static boolean onlyTlsReports(Store store) {
         try (java.sql.Statement s = store.connection().createStatement();
-             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) > 0 FROM tls_reports")) {
+             java.sql.ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM reports) = 0 AND (SELECT count(*) FROM tls_reports) > 0")) {
             return rs.next() && rs.getBoolean(1);
         } catch (java.sql.SQLException e) {
             throw new org.dmarcq.store.StoreException(store.file() + ": cannot count the TLS reports: " + Store.problem(e), e);

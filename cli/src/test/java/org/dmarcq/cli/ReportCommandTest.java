@@ -156,7 +156,7 @@ class ReportCommandTest extends CommandTest {
         assertThat(pages).extracting(p -> p.getFileName().toString()).contains("example.com-mailgun-newsletters.html");
         String owner = Files.readString(dir.resolve("example.com-mailgun-newsletters.html"));
         assertThat(owner).contains("For: Marketing (jane@example.com)").contains("href=\"index.html\"")
-                .contains("turn on DKIM signing for example.com in Mailgun newsletters");
+                .contains("Turn on DKIM signing for example.com in Mailgun (it is often called");
         assertThat(Files.readString(page)).contains("href=\"example.com-mailgun-newsletters.html\"")
                 .contains("Owner: Marketing (jane@example.com)");
         assertThat(data(dir.resolve("example.com-mailgun-newsletters.html")).get("domains").get(0).get("systems").get(0)
@@ -191,6 +191,27 @@ class ReportCommandTest extends CommandTest {
                 .contains("switching MTA-STS to mode: enforce is not safe".replaceFirst("s", "S"))
                 .contains("No SPF records in the database yet");
         assertThat(data(page).get("domains")).isEmpty();
+    }
+
+    @Test
+    void aScopeWithoutReportsIsAnErrorNotAnEmptyPage() {
+        Path page = temp.resolve("empty.html");
+        assertThat(run("report", "--offline", "--db", db, "--domain", "exmaple.com", "-o", page.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("exmaple.com").contains("example.com");
+        assertThat(page).doesNotExist();
+    }
+
+    @Test
+    void directionControlsFromReportsCannotReverseTheText() throws Exception {
+        Path db2 = temp.resolve("bidi.duckdb");
+        Path xml = temp.resolve("bidi.xml");
+        Files.writeString(xml, HostileInputs.report("bidi-1", 2, "Reporter \u202etcejer\u202c Inc", 5, HostileInputs.DAY,
+                HostileInputs.DAY + 86_399, ""));
+        assertThat(run("ingest", "--db", db2.toString(), xml.toString())).as(err.toString()).isZero();
+        Path page = temp.resolve("bidi.html");
+        assertThat(run("report", "--offline", "--db", db2.toString(), "-o", page.toString())).as(err.toString()).isZero();
+        String html = Files.readString(page);
+        assertThat(html).doesNotContain("\u202e").doesNotContain("\u202c").contains("Reporter \ufffdtcejer\ufffd Inc");
     }
 
     @Test

@@ -61,9 +61,11 @@ public record Overview(Scope scope, Proposal proposal, Readiness.Thresholds thre
      * @param perDay expected messages quarantined or rejected per UTC day
      * @param headerFrom the From domains of its failing mail; {@code dkimDomains} the domains its passing
      *     signatures were made for, {@code spfDomains} its envelope (bounce) domains
+     * @param spfTerm the term of the policy domain's SPF record that authorises its address, in
+     *     words (the latest SPF snapshot's), or null
      */
     public record Action(AffectedSystem system, String owner, SortedMap<LocalDate, Double> perDay, List<String> headerFrom,
-                         List<String> dkimDomains, List<String> spfDomains, List<String> selectors) {}
+                         List<String> dkimDomains, List<String> spfDomains, List<String> selectors, String spfTerm) {}
 
     /** A series of a chart of volume: {@code name} null for spoofing ({@code spoofing} true) or for everything else. */
     public record Series(String name, boolean spoofing, SortedMap<LocalDate, Double> messages) {
@@ -136,7 +138,7 @@ public record Overview(Scope scope, Proposal proposal, Readiness.Thresholds thre
             actions.computeIfAbsent(f.policyDomain(), k -> new ArrayList<>()).add(new Action(system,
                     owner(naming.inventory(), system.inventory()),
                     trends.getOrDefault(key(f.policyDomain(), f.system(), system.senderClass().word()), new TreeMap<>()),
-                    f.headerFrom(), f.dkimDomains(), f.spfDomains(), f.selectors()));
+                    f.headerFrom(), f.dkimDomains(), f.spfDomains(), f.selectors(), f.spfTerm()));
         }
         for (WhatIfResult.Spoofing s : analysis.spoofing()) {
             spoofing.put(s.policyDomain(), s);

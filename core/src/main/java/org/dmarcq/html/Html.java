@@ -46,6 +46,12 @@ final class Html {
         return this;
     }
 
+    /** The explicit directional formatting characters: embeddings, overrides, isolates, marks. */
+    private static boolean bidi(char c) {
+        return c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\u200e' || c == '\u200f'
+                || c == '\u061c';
+    }
+
     @Override
     public String toString() {
         return sb.toString();
@@ -54,7 +60,8 @@ final class Html {
     /**
      * Text made safe for an element or a quoted attribute, cut at {@code max} characters: markup
      * characters escaped, control characters (which could rewrite what a terminal shows when the
-     * file is printed to one) shown as U+FFFD.
+     * file is printed to one) and the controls of text direction (with which a name from a report
+     * could reverse the sentence around it) shown as U+FFFD.
      */
     static String escape(String text, int max) {
         if (text == null) {
@@ -74,7 +81,7 @@ final class Html {
                 case '&' -> out.append("&amp;");
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
-                default -> out.append(c < 0x20 && c != '\n' || c == 0x7f || c >= 0x80 && c < 0xa0 ? '\ufffd' : c);
+                default -> out.append(c < 0x20 && c != '\n' || c == 0x7f || c >= 0x80 && c < 0xa0 || bidi(c) ? '\ufffd' : c);
             }
             shown++;
         }

@@ -77,8 +77,9 @@ public final class ReportPage {
         Map<Overview.Action, String> links = new LinkedHashMap<>();
         List<Path> pages = new ArrayList<>();
         int leftOut = 0;
+        writable(file.toAbsolutePath().getParent());
         if (ownerDir != null) {
-            Files.createDirectories(ownerDir);
+            writable(ownerDir.toAbsolutePath());
             Set<String> names = new HashSet<>();
             Path overviewDir = file.toAbsolutePath().getParent();
             for (Overview.Domain d : overview.domains()) {
@@ -210,9 +211,11 @@ public final class ReportPage {
         }
         double low = r.dailyPassRate().values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
         double high = r.dailyPassRate().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        String summary = String.format(Locale.ROOT, "Share of the mail that is not spoofing that passed DMARC, per UTC day, from %s"
-                        + " to %s: lowest %.1f%%, highest %.1f%%; the dashed line is the %.0f%% that readiness asks for.",
-                r.dailyPassRate().firstKey(), r.dailyPassRate().lastKey(), 100 * low, 100 * high, 100 * t.minPassRate());
+        LocalDate first = r.dailyPassRate().firstKey();
+        LocalDate last = r.dailyPassRate().lastKey();
+        String summary = String.format(Locale.ROOT, "Share of the mail that is not spoofing that passed DMARC, per UTC day, %s:"
+                        + " lowest %.1f%%, highest %.1f%%; the dashed line is the %.0f%% that readiness asks for.",
+                first.equals(last) ? "on " + first : "from " + first + " to " + last, 100 * low, 100 * high, 100 * t.minPassRate());
         h.open("figure", "class", "chart");
         h.open("div", "class", "plot", "data-chart", "pass", "data-domain", String.valueOf(index), "role", "img", "aria-label", summary)
                 .close("div");
@@ -220,7 +223,7 @@ public final class ReportPage {
         h.open("details").element("summary", "The numbers").open("div", "class", "scroll").open("table")
                 .open("thead").open("tr").element("th", "Day", "scope", "col").element("th", "Pass rate", "scope", "col")
                 .close("tr").close("thead").open("tbody");
-        r.dailyPassRate().forEach((day, rate) -> h.open("tr").element("th", day.toString(), "scope", "row")
+        r.dailyPassRate().forEach((day, rate) -> h.open("tr").element("th", day.toString(), "scope", "row", "class", "day")
                 .element("td", String.format(Locale.ROOT, "%.2f%%", 100 * rate), "class", "num").close("tr"));
         h.close("tbody").close("table").close("div").close("details").close("figure");
     }
@@ -246,9 +249,11 @@ public final class ReportPage {
             series.add(m);
         }
         data.put("volume", series);
-        String summary = String.format(Locale.ROOT, "Messages per UTC day from %s to %s, stacked by sending system: %s.",
-                days.first(), days.last(), String.join(", ", d.volume().stream()
-                        .map(s -> label(s) + " " + String.format(Locale.ROOT, "%,.0f", s.total())).toList()));
+        boolean spoofed = d.volume().stream().anyMatch(Overview.Series::spoofing);
+        String summary = String.format(Locale.ROOT, "Messages per UTC day %s, stacked by sending system: %s.%s",
+                days.first().equals(days.last()) ? "on " + days.first() : "from " + days.first() + " to " + days.last(),
+                String.join(", ", d.volume().stream().map(s -> label(s) + " " + String.format(Locale.ROOT, "%,.0f", s.total())).toList()),
+                spoofed ? " The likely spoofing is in the table, not in the chart, where it would dwarf your own mail." : "");
         h.open("figure", "class", "chart");
         h.open("div", "class", "plot", "data-chart", "volume", "data-domain", String.valueOf(index), "role", "img", "aria-label",
                 summary).close("div");
@@ -258,7 +263,7 @@ public final class ReportPage {
         d.volume().forEach(s -> h.element("th", label(s), "scope", "col"));
         h.close("tr").close("thead").open("tbody");
         for (LocalDate day : days) {
-            h.open("tr").element("th", day.toString(), "scope", "row");
+            h.open("tr").element("th", day.toString(), "scope", "row", "class", "day");
             for (Overview.Series s : d.volume()) {
                 h.element("td", String.format(Locale.ROOT, "%,.0f", s.messages().getOrDefault(day, 0.0)), "class", "num");
             }
@@ -287,6 +292,17 @@ public final class ReportPage {
         data.put("systems", systems);
 
         h.element("h3", "What would break under " + policy);
+        double affected = d.actions().stream().mapToDouble(a -> a.system().affected()).sum()
+                + (d.spoofing() == null ? 0 : d.spoofing().affected());
+        double fixable = toFix.stream().mapToDouble(a -> a.system().affected()).sum();
+        double confirm = toConfirm.stream().mapToDouble(a -> a.system().affected()).sum();
+        double forwardedMail = d.actions().stream().filter(a -> a.system().senderClass() == SenderClass.FORWARDER)
+                .mapToDouble(a -> a.system().affected()).sum();
+        data.put("affected", round(affected));
+        h.element("p", String.format(Locale.ROOT, "Under %s receivers would %s about %,.0f messages of the period: %,.0f from"
+                        + " systems tied to you, %,.0f from unverified systems, %,.0f through forwarders and lists, %,.0f likely"
+                        + " spoofing.", policy, o.proposal().p().word().equals("reject") ? "reject or quarantine" : "quarantine",
+                affected, fixable, confirm, forwardedMail, d.spoofing() == null ? 0 : d.spoofing().affected()));
         if (toFix.isEmpty()) {
             h.element("p", "None of the systems that evidence ties to you would have mail " + (o.proposal().p().word().equals("reject")
                     ? "rejected" : "quarantined") + ".", "class", "none");
@@ -306,10 +322,12 @@ public final class ReportPage {
             h.element("p", "No unverified systems: every system whose mail fails is tied to you by evidence, or is a forwarder"
                     + " or spoofing.", "class", "none");
         } else {
-            h.element("p", Wording.count(toConfirm.size(), "system") + " send" + (toConfirm.size() == 1 ? "s" : "") + " steadily as "
-                    + domain + " and fail" + (toConfirm.size() == 1 ? "s" : "") + " DMARC, but nothing a forger could not fake ties "
-                    + (toConfirm.size() == 1 ? "it" : "them") + " to you: unverified. For each, find out whether a team uses it;"
-                    + " if so, fix it as its entry says and add it to the inventory; if not, enforcement blocks it, as it should.");
+            boolean one = toConfirm.size() == 1;
+            h.element("p", Wording.count(toConfirm.size(), "system") + (one ? " sends" : " send") + " as " + domain
+                    + " and " + (one ? "fails" : "fail") + " DMARC, steadily, in batches or through a service, but nothing a forger"
+                    + " could not fake ties " + (one ? "it" : "them") + " to you: unverified. " + (one ? "Find" : "For each, find")
+                    + " out whether a team uses it; if so, fix it as its entry says and add it to the"
+                    + " inventory; if not, enforcement blocks it, as it should.");
             int shown = 0;
             for (Overview.Action a : toConfirm) {
                 systems.add(system(a, days));
@@ -318,8 +336,17 @@ public final class ReportPage {
                 }
             }
             if (toConfirm.size() > ROWS) {
-                h.element("p", String.format(Locale.ROOT, "And %,d more (dmarcq whatif --policy %s --domain %s lists them all).",
-                        toConfirm.size() - ROWS, o.proposal().p().word(), domain), "class", "note");
+                h.element("p", String.format(Locale.ROOT, "And %,d more (dmarcq whatif --policy %s --domain %s lists them all)%s",
+                        toConfirm.size() - ROWS, o.proposal().p().word(), domain, links.isEmpty() ? "." : "; their pages:"),
+                        "class", "note");
+                List<Overview.Action> rest = toConfirm.subList(ROWS, toConfirm.size()).stream().filter(links::containsKey).toList();
+                if (!rest.isEmpty()) {
+                    h.open("ul", "class", "pages");
+                    for (Overview.Action a : rest) {
+                        h.open("li").open("a", "href", links.get(a)).text(a.system().name()).close("a").close("li");
+                    }
+                    h.close("ul");
+                }
             }
         }
         h.element("h3", "Forwarders and mailing lists");
@@ -403,14 +430,14 @@ public final class ReportPage {
         if (a.owner() != null) {
             h.element("p", "Owner: " + a.owner(), "class", "owner");
         }
-        h.element("p", OwnerWords.problem(a, domain));
+        h.element("p", OwnerWords.problem(a, domain, days.size()));
         h.element("p", OwnerWords.consequence(a, o.proposal(), domain));
         h.open("p").element("strong", "What to do: ").text(OwnerWords.ask(a, domain)).close("p");
         h.open("p", "class", "facts").text(String.format(Locale.ROOT, "%s from %s on %s; trend: %s.",
                 Wording.count(s.failingMessages(), "failing message"), Wording.count(s.ips().size(), "address", "addresses"),
                 Wording.count(s.sendingDays(), "day"), OwnerWords.trend(a.perDay(), days)));
         if (link != null) {
-            h.text(" ").open("a", "href", link).text("Page for its owner").close("a");
+            h.text(" ").open("a", "href", link, "class", "owner-page").text("Page for its owner").close("a");
         }
         h.close("p");
         if (chart && !a.perDay().isEmpty()) {
@@ -559,7 +586,8 @@ public final class ReportPage {
                 for (TlsEnforcement.Cause c : t.causes()) {
                     h.open("tr").element("th", c.label() + (c.resolved() ? " (resolved)" : ""), "scope", "row")
                             .element("td", String.format(Locale.ROOT, "%,d", c.sessions()), "class", "num")
-                            .element("td", c.firstDay() == null ? "" : c.firstDay() + " to " + c.lastDay())
+                            .element("td", c.firstDay() == null ? "" : c.firstDay().equals(c.lastDay()) ? c.firstDay().toString()
+                                    : c.firstDay() + " to " + c.lastDay(), "class", "day")
                             .element("td", c.fix()).close("tr");
                 }
                 h.close("tbody").close("table").close("div");
@@ -625,21 +653,23 @@ public final class ReportPage {
     static String ownerPage(Overview o, Overview.Domain d, Overview.Action a, About about, String back) {
         AffectedSystem s = a.system();
         String domain = d.policyDomain();
+        List<LocalDate> days = days(d);
         Html h = new Html();
         String title = s.name() + " and mail as " + domain;
         h.open("header").element("h1", title);
-        h.element("p", a.owner() != null ? "For: " + a.owner() : "For: the team that uses " + s.name(), "class", "lede");
+        h.element("p", a.owner() != null ? "For: " + a.owner() : s.senderClass() == SenderClass.UNVERIFIED
+                ? "For: whoever at " + domain + " uses " + OwnerWords.tool(s) + ", if anyone does"
+                : "For: the team that uses " + OwnerWords.tool(s), "class", "lede");
         h.close("header").open("main");
         h.element("p", "The mail administrators of " + domain + " are about to tell receivers to trust only mail that proves it"
                 + " comes from " + domain + " (DMARC, p=" + o.proposal().p().word() + "). Mail sent as " + domain + " by "
                 + s.name() + " does not prove it yet.");
         h.element("h2", "What happens");
-        h.element("p", OwnerWords.problem(a, domain));
+        h.element("p", OwnerWords.problem(a, domain, days.size()));
         h.element("p", OwnerWords.consequence(a, o.proposal(), domain));
         h.element("h2", "What to do");
         h.element("p", OwnerWords.ask(a, domain));
         h.element("p", "When it is done, tell the mail administrators: the reports show the change within a day or two.");
-        List<LocalDate> days = days(d);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("policy_domain", domain);
         data.put("days", days.stream().map(LocalDate::toString).toList());
@@ -659,7 +689,7 @@ public final class ReportPage {
             h.open("details").element("summary", "The numbers").open("div", "class", "scroll").open("table").open("thead")
                     .open("tr").element("th", "Day", "scope", "col").element("th", "Messages", "scope", "col").close("tr")
                     .close("thead").open("tbody");
-            a.perDay().forEach((day, n) -> h.open("tr").element("th", day.toString(), "scope", "row")
+            a.perDay().forEach((day, n) -> h.open("tr").element("th", day.toString(), "scope", "row", "class", "day")
                     .element("td", String.format(Locale.ROOT, "%,.0f", n), "class", "num").close("tr"));
             h.close("tbody").close("table").close("div").close("details").close("figure");
         }
@@ -695,7 +725,9 @@ public final class ReportPage {
     /** JSON to sit in a script element: {@code <}, {@code >} and {@code &} only ever occur inside its strings, as escapes. */
     static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
+            // and the controls of text direction, which the charts' labels would obey, as U+FFFD (as in the text)
+            return JSON.writeValueAsString(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                    .replaceAll("[\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f\\u061c]", "\\\\ufffd");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -777,7 +809,44 @@ public final class ReportPage {
         return String.join("/", parts);
     }
 
+    /** Makes a folder as needed and checks that files can be made in it: before anything is written. */
+    private static void writable(Path dir) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException(dir + ": cannot make the folder (" + reason(e) + ")", e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException(dir + ": cannot write in this folder (permission denied)");
+        }
+    }
+
+    /** What went wrong with a file, in words. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such folder";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file of that name is in the way";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     private static void writeAtomically(Path file, String content) throws IOException {
+        try {
+            writeWhole(file, content);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot write it (" + reason(e) + ")", e);
+        }
+    }
+
+    private static void writeWhole(Path file, String content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // not createTempFile, whose file only its owner may read: a report is made to be shared

@@ -21,12 +21,27 @@
     var out = [];
     if (days.length === 0) { return out; }
     for (var s = seconds(days[0]), end = seconds(days[days.length - 1]); s <= end; s += DAY) { out.push(s); }
+    // a single day gets its neighbours, empty: an axis needs a span to lay days out on
+    return out.length === 1 ? [out[0] - DAY, out[0], out[0] + DAY] : out;
+  }
+
+  // one tick per day, or per 2, 3, 7 or 14 days when the chart is too narrow: never between two days
+  function daySplits(u, axisIdx, min, max) {
+    var first = Math.ceil(min / DAY) * DAY;
+    var room = Math.max(1, Math.floor(u.bbox.width / (window.devicePixelRatio || 1) / 56));
+    var count = Math.floor((max - first) / DAY) + 1;
+    var step = [1, 2, 3, 7, 14, 28].find(function (k) { return count / k <= room; }) || 28;
+    var out = [];
+    for (var s = first; s <= max; s += step * DAY) { out.push(s); }
     return out;
   }
 
   function xAxis() {
-    return { space: 56, values: function (u, splits) { return splits.map(function (s) { return dayOf(s).slice(5); }); } };
+    return { space: 56, splits: daySplits,
+      values: function (u, splits) { return splits.map(function (s) { return dayOf(s).slice(5); }); } };
   }
+
+  function dayRange(u, min, max) { return [min - DAY / 2, max + DAY / 2]; }
 
   function xSeries() { return { label: 'Day (UTC)', value: function (u, v) { return v == null ? '–' : dayOf(v); } }; }
 
@@ -42,7 +57,7 @@
     return {
       height: 240,
       opts: {
-        scales: { x: { time: false }, y: { range: [Math.max(0, Math.floor(low / 5) * 5 - 5), 100] } },
+        scales: { x: { time: false, range: dayRange }, y: { range: [Math.max(0, Math.floor(low / 5) * 5 - 5), 100] } },
         axes: [xAxis(), { values: function (u, splits) { return splits.map(function (v) { return v + '%'; }); }, size: 56 }],
         series: [xSeries(),
           { label: 'Pass rate', stroke: PALETTE[0], width: 2, value: function (u, v) { return percent(v); },
@@ -55,7 +70,9 @@
   }
 
   function volumeChart(el, domain) {
-    var series = domain.volume;
+    // likely spoofing is left out of the chart (it is in the caption and the table): forgers' millions would
+    // leave the real senders a thin strip at the bottom
+    var series = domain.volume.filter(function (s) { return s.group !== 'spoofing'; });
     var days = domain.days;
     var x = allDays(days);
     // stacked: series i is drawn from the sum of those before it to that plus its own; drawn top first
@@ -76,7 +93,7 @@
     return {
       height: 300,
       opts: {
-        scales: { x: { time: false, range: function (u, min, max) { return [min - DAY / 2, max + DAY / 2]; } },
+        scales: { x: { time: false, range: dayRange },
                   y: { range: function (u, min, max) { return [0, Math.max(1, max) * 1.05]; } } },
         axes: [xAxis(), { size: 64, values: function (u, splits) { return splits.map(count); } }],
         series: [xSeries()].concat(order.map(function (i) { return defs[i]; }))
@@ -91,7 +108,7 @@
     return {
       height: 160,
       opts: {
-        scales: { x: { time: false, range: function (u, min, max) { return [min - DAY / 2, max + DAY / 2]; } },
+        scales: { x: { time: false, range: dayRange },
                   y: { range: function (u, min, max) { return [0, Math.max(1, max) * 1.1]; } } },
         axes: [xAxis(), { size: 56, values: function (u, splits) { return splits.map(count); } }],
         series: [xSeries(), { label: 'Messages ' + 'p=' + data.policy + ' would affect', fill: PALETTE[5], stroke: PALETTE[5],
@@ -131,6 +148,17 @@
   });
   plots.forEach(function (p) { observer.observe(p.el); });
   // a printed page is about 680 CSS pixels wide, whatever the window was
-  window.addEventListener('beforeprint', function () { printing = true; resize(680); });
-  window.addEventListener('afterprint', function () { printing = false; resize(); });
+  // on paper every table and every fix is shown: nothing can be clicked open there
+  var closed = [];
+  window.addEventListener('beforeprint', function () {
+    printing = true;
+    closed = Array.from(document.querySelectorAll('details:not([open])'));
+    closed.forEach(function (d) { d.open = true; });
+    resize(680);
+  });
+  window.addEventListener('afterprint', function () {
+    printing = false;
+    closed.forEach(function (d) { d.open = false; });
+    resize();
+  });
 })();
