@@ -254,13 +254,7 @@ public final class ReportLoader implements AutoCloseable {
                         + " row_number() OVER (ORDER BY writer, report_key) - 1 + " + nextReportKey + " AS report_key FROM lake_reports");
                 s.execute("INSERT INTO reports SELECT r.* EXCLUDE (writer) REPLACE (k.report_key AS report_key) FROM lake_reports r"
                         + " JOIN lake_report_keys k ON k.writer = r.writer AND k.lake_key = r.report_key ORDER BY k.report_key");
-                for (String table : List.of("report_errors", "warnings")) {
-                    if (java.nio.file.Files.isDirectory(lake.resolve(table).resolve("day=" + day))) {
-                        s.execute("INSERT INTO " + table + " SELECT t.* EXCLUDE (writer) REPLACE (k.report_key AS report_key) FROM"
-                                + " read_parquet(" + files(table, part) + ") t JOIN lake_report_keys k ON k.writer = t.writer"
-                                + " AND k.lake_key = t.report_key");
-                    }
-                }
+                children(s, List.of("report_errors", "warnings"), "report_key", "lake_report_keys", day);
                 s.execute("CREATE OR REPLACE TEMP TABLE lake_records AS SELECT t.*, k.report_key AS new_report_key FROM read_parquet("
                         + files("records", part) + ") t JOIN lake_report_keys k ON k.writer = t.writer AND k.lake_key = t.report_key");
                 s.execute("CREATE OR REPLACE TEMP TABLE lake_record_keys AS SELECT writer, record_key AS lake_key,"
@@ -268,13 +262,7 @@ public final class ReportLoader implements AutoCloseable {
                 s.execute("INSERT INTO records SELECT r.* EXCLUDE (writer, new_report_key) REPLACE (k.record_key AS record_key,"
                         + " r.new_report_key AS report_key) FROM lake_records r JOIN lake_record_keys k ON k.writer = r.writer"
                         + " AND k.lake_key = r.record_key ORDER BY k.record_key");
-                for (String table : List.of("override_reasons", "dkim_results", "spf_results")) {
-                    if (java.nio.file.Files.isDirectory(lake.resolve(table).resolve("day=" + day))) {
-                        s.execute("INSERT INTO " + table + " SELECT t.* EXCLUDE (writer) REPLACE (k.record_key AS record_key) FROM"
-                                + " read_parquet(" + files(table, part) + ") t JOIN lake_record_keys k ON k.writer = t.writer"
-                                + " AND k.lake_key = t.record_key");
-                    }
-                }
+                children(s, List.of("override_reasons", "dkim_results", "spf_results"), "record_key", "lake_record_keys", day);
                 try (ResultSet rs = s.executeQuery("SELECT count(*), coalesce(sum(record_count), 0), coalesce(sum(message_count), 0)"
                         + " FROM lake_reports")) {
                     rs.next();
@@ -308,13 +296,7 @@ public final class ReportLoader implements AutoCloseable {
                 s.execute("INSERT INTO tls_reports SELECT r.* EXCLUDE (writer) REPLACE (k.tls_report_key AS tls_report_key) FROM"
                         + " lake_tls r JOIN lake_tls_keys k ON k.writer = r.writer AND k.lake_key = r.tls_report_key"
                         + " ORDER BY k.tls_report_key");
-                for (String table : List.of("tls_policies", "tls_failures", "tls_warnings")) {
-                    if (java.nio.file.Files.isDirectory(lake.resolve(table).resolve("day=" + day))) {
-                        s.execute("INSERT INTO " + table + " SELECT t.* EXCLUDE (writer) REPLACE (k.tls_report_key AS tls_report_key)"
-                                + " FROM read_parquet(" + files(table, part) + ") t JOIN lake_tls_keys k ON k.writer = t.writer"
-                                + " AND k.lake_key = t.tls_report_key");
-                    }
-                }
+                children(s, List.of("tls_policies", "tls_failures", "tls_warnings"), "tls_report_key", "lake_tls_keys", day);
                 try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM lake_tls")) {
                     while (rs.next()) {
                         knownTls.add(rs.getLong(1));
@@ -328,6 +310,20 @@ public final class ReportLoader implements AutoCloseable {
             return new LakeRows(reports, records, messages, tlsReports, duplicates, tlsDuplicates);
         } catch (SQLException e) {
             throw failure("cannot read the lake's day " + day, e);
+        }
+    }
+
+    /**
+     * Appends a lake day's rows of each of {@code tables} whose {@code key} names a row appended
+     * already, that key renumbered through {@code keys} ({@code writer}, {@code lake_key}, the new key).
+     */
+    private void children(Statement s, List<String> tables, String key, String keys, LocalDate day) throws SQLException {
+        for (String table : tables) {
+            if (java.nio.file.Files.isDirectory(lake.resolve(table).resolve("day=" + day))) {
+                s.execute("INSERT INTO " + table + " SELECT t.* EXCLUDE (writer) REPLACE (k." + key + " AS " + key + ") FROM read_parquet("
+                        + files(table, "/day=" + day + "/*.parquet") + ") t JOIN " + keys + " k ON k.writer = t.writer AND k.lake_key = t."
+                        + key);
+            }
         }
     }
 
