@@ -164,6 +164,9 @@ final class SourceAnalysis implements AutoCloseable {
         String quarantineShare = "CASE WHEN p.format = 'rfc9990' THEN CASE WHEN " + applied9989 + " = 'quarantine' THEN 1.0 ELSE 0.0 END"
                 + " WHEN " + applied + " = 'reject' THEN " + (1 - sampled) + " WHEN " + applied + " = 'quarantine' THEN " + sampled
                 + " ELSE 0.0 END";
+        // A record whose From is another organisation's than the report's policy domain (a forged or a
+        // broken report) aligns with that From, not with the domain: no alignment, and no evidence, of it.
+        String foreign = "coalesce(hf.organizational_domain <> pd.organizational_domain, false)";
         // a view, not a table: the verdicts are stored, so reading them again costs less than holding a copy
         execute("""
                 CREATE OR REPLACE TEMP VIEW q_records AS
@@ -171,19 +174,24 @@ final class SourceAnalysis implements AutoCloseable {
                        v.begin_time, v.end_time, p.format,
                        (%2$s) AS fails,
                        coalesce(v.receiver_dmarc, v.dmarc) = 'pass' AS passes_now,
-                       (%3$s OR %4$s) AS aligned_now,
+                       ((%3$s OR %4$s) AND NOT %7$s) AS aligned_now,
                        CASE WHEN NOT (%2$s) THEN NULL
+                            WHEN %7$s THEN CASE WHEN v.dkim_passed THEN 'dkim-third-party' WHEN v.spf_passed THEN 'spf-not-aligned'
+                                                WHEN v.spf_failed THEN 'spf-fail' ELSE 'no-auth' END
                             WHEN coalesce(v.receiver_dmarc, v.dmarc) = 'pass' AND NOT (%3$s OR %4$s) THEN 'strict-alignment'
                             WHEN (%3$s OR %4$s) THEN 'receiver-fail'
                             ELSE v.reason END AS reason,
                        v.reason AS verdict_reason,
                        coalesce(v.override IN ('forwarded', 'mailing_list', 'trusted_forwarder', 'local_policy'), false) AS absorbed,
-                       v.dkim_passed, v.spf_passed, v.dkim_author_signature_failed AS author_failed, v.dkim_aligned,
-                       v.spf_aligned, v.disagrees, coalesce(v.envelope_from, v.spf_domains) AS envelope,
+                       v.dkim_passed, v.spf_passed, v.dkim_author_signature_failed AS author_failed,
+                       v.dkim_aligned AND NOT %7$s AS dkim_aligned, v.spf_aligned AND NOT %7$s AS spf_aligned, v.disagrees,
+                       coalesce(v.envelope_from, v.spf_domains) AS envelope,
                        %5$s AS quarantine_share, %6$s AS reject_share
                 FROM record_verdicts v JOIN reports p ON p.report_key = v.report_key
+                LEFT JOIN domains hf ON hf.name = v.header_from
+                LEFT JOIN domains pd ON pd.name = v.policy_domain
                 WHERE %1$s
-                """.formatted(scope.literalWhere("v"), fails, dkimOk, spfOk, quarantineShare, rejectShare));
+                """.formatted(scope.literalWhere("v"), fails, dkimOk, spfOk, quarantineShare, rejectShare, foreign));
         execute("""
                 CREATE OR REPLACE TEMP TABLE q_ids AS
                 SELECT r.record_key, r.source_ip, 'dkim' AS kind, d.domain AS value, r.count
