@@ -162,6 +162,15 @@ class ReportCommandTest extends CommandTest {
         assertThat(data(dir.resolve("example.com-mailgun-newsletters.html")).get("domains").get(0).get("systems").get(0)
                 .get("owner").asText()).isEqualTo("Marketing (jane@example.com)");
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("1 page for owners in " + dir);
+
+        // without the inventory the system has another name: the page of the old one goes, the folder's other files stay
+        Files.writeString(dir.resolve("notes.html"), "<p>mine</p>");
+        assertThat(run("report", "--offline", "--db", db, "--domain", "example.com", "--per-system", dir.toString(), "-o",
+                page.toString())).as(err.toString()).isZero();
+        assertThat(dir.resolve("example.com-mailgun-newsletters.html")).doesNotExist();
+        assertThat(dir.resolve("example.com-mailgun.html")).exists();
+        assertThat(dir.resolve("notes.html")).exists();
+        assertThat(page).exists();
     }
 
     @Test

@@ -101,7 +101,38 @@ public final class ReportPage {
             }
         }
         writeAtomically(file, overview(overview, about, links, leftOut));
+        if (ownerDir != null) {
+            removeStale(ownerDir, pages);
+        }
         return new Written(file, List.copyOf(pages), leftOut);
+    }
+
+    /**
+     * Removes the owner pages an earlier run wrote into the folder that this run did not: a system
+     * fixed since must not keep a page that says it is broken. Only files dmarcq marked as its owner
+     * pages are touched; anything else in the folder stays.
+     */
+    private static void removeStale(Path dir, List<Path> written) throws IOException {
+        Set<Path> keep = new HashSet<>();
+        written.forEach(p -> keep.add(p.toAbsolutePath().normalize()));
+        List<Path> candidates;
+        try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+            candidates = list.filter(p -> p.getFileName().toString().endsWith(".html") && Files.isRegularFile(p)
+                    && !keep.contains(p.toAbsolutePath().normalize())).toList();
+        }
+        for (Path p : candidates) {
+            String head;
+            try (java.io.Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+                char[] buffer = new char[600];
+                int n = r.read(buffer);
+                head = n <= 0 ? "" : new String(buffer, 0, n);
+            } catch (java.nio.charset.MalformedInputException e) {
+                continue;
+            }
+            if (head.contains(OWNER_PAGE)) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Whether a system gets a page for its owner: one of the owner's that is broken, or one to confirm. */
@@ -138,7 +169,7 @@ public final class ReportPage {
         tls(h, o);
         about(h, o, about);
         h.close("main");
-        return document(title, h.toString(), data(o, about, body));
+        return document(title, h.toString(), data(o, about, body), false);
     }
 
     /** What the scripts draw from, collected while the text is written. */
@@ -706,7 +737,7 @@ public final class ReportPage {
         root.put("dmarcq_version", about.version());
         root.put("policy", o.proposal().p().word());
         root.put("domains", List.of(data));
-        return document(title, h.toString(), json(root));
+        return document(title, h.toString(), json(root), true);
     }
 
     // ---- the document ----
@@ -733,7 +764,10 @@ public final class ReportPage {
         }
     }
 
-    private static String document(String title, String body, String data) {
+    /** What marks a page as an owner page written by dmarcq: those a later run may replace or remove. */
+    static final String OWNER_PAGE = "<meta name=\"generator\" content=\"dmarcq owner page\">";
+
+    private static String document(String title, String body, String data, boolean ownerPage) {
         String style = asset("META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.min.css") + "\n" + asset("org/dmarcq/html/report.css");
         String script = asset("META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js") + "\n" + asset("org/dmarcq/html/report.js");
         String csp = "default-src 'none'; script-src '" + sha256(script) + "'; style-src '" + sha256(style)
@@ -741,7 +775,7 @@ public final class ReportPage {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + csp + "\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                + "<meta name=\"generator\" content=\"dmarcq\">\n"
+                + (ownerPage ? OWNER_PAGE : "<meta name=\"generator\" content=\"dmarcq\">") + "\n"
                 + "<title>" + Html.escape(title, 200) + "</title>\n<style>" + style + "</style>\n</head>\n<body>\n" + body
                 + "\n<script type=\"application/json\" id=\"dmarcq-data\">" + data + "</script>\n<script>" + script
                 + "</script>\n</body>\n</html>\n";
