@@ -224,6 +224,20 @@ class ReportCommandTest extends CommandTest {
     }
 
     @Test
+    void aServicesShareOfMailNeverExceedsTheMailItIsAShareOf() throws Exception {
+        // the sample's Mailgun addresses send for three domains: each domain's system must not set all of it against its own
+        assertThat(run("whatif", "--offline", "--db", db, "--policy", "quarantine", "--format", "json")).as(err.toString()).isZero();
+        Matcher m = Pattern.compile("on ([0-9,]+) of its ([0-9,]+) messages").matcher(out.toString());
+        int seen = 0;
+        while (m.find()) {
+            seen++;
+            assertThat(Long.parseLong(m.group(1).replace(",", ""))).as(m.group()).isLessThanOrEqualTo(
+                    Long.parseLong(m.group(2).replace(",", "")));
+        }
+        assertThat(seen).isPositive();
+    }
+
+    @Test
     void aFolderAsTheOutputIsAUsageError() {
         assertThat(run("report", "--offline", "--db", db, "-o", temp.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("is a folder");

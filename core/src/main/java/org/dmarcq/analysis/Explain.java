@@ -62,7 +62,7 @@ final class Explain {
         }
         if (f.service() != null) {
             evidence.add(new Evidence(Kind.SERVICE, String.format(Locale.ROOT, "sends through %s (%s, on %s messages)%s",
-                    f.service(), f.serviceDetail(), share(f.serviceMessages(), f.messages()),
+                    f.service(), f.serviceDetail(), share(f.serviceMessages(), f.serviceWhole()),
                     f.senderClass() == SenderClass.UNVERIFIED ? ": a service alone does not make it yours, anyone can send"
                             + " through it" : "")));
         } else if (f.ptr() != null && !f.rule().equals("ptr")) {
