@@ -166,7 +166,14 @@ final class SourceAnalysis implements AutoCloseable {
                 + " ELSE 0.0 END";
         // A record whose From is another organisation's than the report's policy domain (a forged or a
         // broken report) aligns with that From, not with the domain: no alignment, and no evidence, of it.
-        String foreign = "coalesce(hf.organizational_domain <> pd.organizational_domain, false)";
+        String foreign = "(f.header_from IS NOT NULL)";
+        // the pairs are few (most often none): found once, so that the view joins a handful of rows
+        execute("""
+                CREATE OR REPLACE TEMP TABLE q_foreign_from AS
+                SELECT x.header_from, x.policy_domain
+                FROM (SELECT DISTINCT v.header_from, v.policy_domain FROM record_verdicts v WHERE %s) x
+                JOIN domains hf ON hf.name = x.header_from JOIN domains pd ON pd.name = x.policy_domain
+                WHERE hf.organizational_domain <> pd.organizational_domain""".formatted(scope.literalWhere("v")));
         // a view, not a table: the verdicts are stored, so reading them again costs less than holding a copy
         execute("""
                 CREATE OR REPLACE TEMP VIEW q_records AS
@@ -188,8 +195,7 @@ final class SourceAnalysis implements AutoCloseable {
                        coalesce(v.envelope_from, v.spf_domains) AS envelope,
                        %5$s AS quarantine_share, %6$s AS reject_share
                 FROM record_verdicts v JOIN reports p ON p.report_key = v.report_key
-                LEFT JOIN domains hf ON hf.name = v.header_from
-                LEFT JOIN domains pd ON pd.name = v.policy_domain
+                LEFT JOIN q_foreign_from f ON f.header_from = v.header_from AND f.policy_domain = v.policy_domain
                 WHERE %1$s
                 """.formatted(scope.literalWhere("v"), fails, dkimOk, spfOk, quarantineShare, rejectShare, foreign));
         execute("""
