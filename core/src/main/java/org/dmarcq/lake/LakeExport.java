@@ -167,7 +167,7 @@ public final class LakeExport {
             Files.createDirectories(run);
             try (Statement s = c.createStatement()) {
                 for (Dataset d : DATASETS) {
-                    if (count(c, "SELECT count(*) FROM lake_run_" + d.kind()) == 0) {
+                    if ((d.kind().equals("dmarc") ? reports : tlsReports) == 0) {
                         continue;
                     }
                     s.execute("COPY (" + d.select().replace("$writer", quote(writer)) + ") TO "

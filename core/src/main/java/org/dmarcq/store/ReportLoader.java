@@ -247,13 +247,7 @@ public final class ReportLoader implements AutoCloseable {
             long messages = 0;
             int duplicates = 0;
             if (java.nio.file.Files.isDirectory(lake.resolve("reports").resolve("day=" + day))) {
-                s.execute("CREATE OR REPLACE TEMP TABLE lake_reports AS SELECT * FROM read_parquet(" + files("reports", part) + ")"
-                        + " QUALIFY row_number() OVER (PARTITION BY dedupe_key ORDER BY writer, report_key) = 1");
-                duplicates = deleteKnown(s, "lake_reports", known);
-                s.execute("CREATE OR REPLACE TEMP TABLE lake_report_keys AS SELECT writer, report_key AS lake_key,"
-                        + " row_number() OVER (ORDER BY writer, report_key) - 1 + " + nextReportKey + " AS report_key FROM lake_reports");
-                s.execute("INSERT INTO reports SELECT r.* EXCLUDE (writer) REPLACE (k.report_key AS report_key) FROM lake_reports r"
-                        + " JOIN lake_report_keys k ON k.writer = r.writer AND k.lake_key = r.report_key ORDER BY k.report_key");
+                duplicates = appendReports(s, "reports", "report_key", nextReportKey, known, "lake_reports", "lake_report_keys", day);
                 children(s, List.of("report_errors", "warnings"), "report_key", "lake_report_keys", day);
                 s.execute("CREATE OR REPLACE TEMP TABLE lake_records AS SELECT t.*, k.report_key AS new_report_key FROM read_parquet("
                         + files("records", part) + ") t JOIN lake_report_keys k ON k.writer = t.writer AND k.lake_key = t.report_key");
@@ -270,11 +264,6 @@ public final class ReportLoader implements AutoCloseable {
                     records = rs.getLong(2);
                     messages = rs.getLong(3);
                 }
-                try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM lake_reports")) {
-                    while (rs.next()) {
-                        known.add(rs.getLong(1));
-                    }
-                }
                 nextReportKey += reports;
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM lake_records")) {
                     rs.next();
@@ -287,21 +276,12 @@ public final class ReportLoader implements AutoCloseable {
             int tlsReports = 0;
             int tlsDuplicates = 0;
             if (java.nio.file.Files.isDirectory(lake.resolve("tls_reports").resolve("day=" + day))) {
-                s.execute("CREATE OR REPLACE TEMP TABLE lake_tls AS SELECT * FROM read_parquet(" + files("tls_reports", part) + ")"
-                        + " QUALIFY row_number() OVER (PARTITION BY dedupe_key ORDER BY writer, tls_report_key) = 1");
-                tlsDuplicates = deleteKnown(s, "lake_tls", knownTls);
-                s.execute("CREATE OR REPLACE TEMP TABLE lake_tls_keys AS SELECT writer, tls_report_key AS lake_key,"
-                        + " row_number() OVER (ORDER BY writer, tls_report_key) - 1 + " + nextTlsReportKey + " AS tls_report_key"
-                        + " FROM lake_tls");
-                s.execute("INSERT INTO tls_reports SELECT r.* EXCLUDE (writer) REPLACE (k.tls_report_key AS tls_report_key) FROM"
-                        + " lake_tls r JOIN lake_tls_keys k ON k.writer = r.writer AND k.lake_key = r.tls_report_key"
-                        + " ORDER BY k.tls_report_key");
+                tlsDuplicates = appendReports(s, "tls_reports", "tls_report_key", nextTlsReportKey, knownTls, "lake_tls", "lake_tls_keys",
+                        day);
                 children(s, List.of("tls_policies", "tls_failures", "tls_warnings"), "tls_report_key", "lake_tls_keys", day);
-                try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM lake_tls")) {
-                    while (rs.next()) {
-                        knownTls.add(rs.getLong(1));
-                        tlsReports++;
-                    }
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM lake_tls")) {
+                    rs.next();
+                    tlsReports = rs.getInt(1);
                 }
                 nextTlsReportKey += tlsReports;
                 s.execute("DROP TABLE temp.main.lake_tls");
@@ -311,6 +291,30 @@ public final class ReportLoader implements AutoCloseable {
         } catch (SQLException e) {
             throw failure("cannot read the lake's day " + day, e);
         }
+    }
+
+    /**
+     * Appends a lake day's reports of {@code table} ({@code reports} or {@code tls_reports}): each
+     * report once, whichever writers wrote it, and none already stored or staged (by dedupe_key);
+     * its {@code key} renumbered from {@code next}. The rows stay in {@code rows} and the new keys in
+     * {@code keys} ({@code writer}, {@code lake_key}, the new key) for the child tables; the
+     * identities join {@code identities}. Returns the reports left out as stored already.
+     */
+    private int appendReports(Statement s, String table, String key, long next, Set<Long> identities, String rows, String keys,
+                              LocalDate day) throws SQLException {
+        s.execute("CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT * FROM read_parquet(" + files(table, "/day=" + day + "/*.parquet")
+                + ") QUALIFY row_number() OVER (PARTITION BY dedupe_key ORDER BY writer, " + key + ") = 1");
+        int duplicates = deleteKnown(s, rows, identities);
+        s.execute("CREATE OR REPLACE TEMP TABLE " + keys + " AS SELECT writer, " + key + " AS lake_key, row_number() OVER (ORDER BY"
+                + " writer, " + key + ") - 1 + " + next + " AS " + key + " FROM " + rows);
+        s.execute("INSERT INTO " + table + " SELECT r.* EXCLUDE (writer) REPLACE (k." + key + " AS " + key + ") FROM " + rows + " r JOIN "
+                + keys + " k ON k.writer = r.writer AND k.lake_key = r." + key + " ORDER BY k." + key);
+        try (ResultSet rs = s.executeQuery("SELECT dedupe_key FROM " + rows)) {
+            while (rs.next()) {
+                identities.add(rs.getLong(1));
+            }
+        }
+        return duplicates;
     }
 
     /**
