@@ -465,6 +465,6 @@ final class WhatIfCommand implements Callable<Integer> {
 
     /** Expected counts to one decimal: pct makes them fractional; more digits would be false precision. */
     static double round(double n) {
-        return Math.round(n * 10) / 10.0;
+        return org.dmarcq.analysis.Precision.tenths(n);
     }
 }

@@ -30,6 +30,7 @@ import org.dmarcq.analysis.AffectedSystem;
 import org.dmarcq.analysis.DomainSummary;
 import org.dmarcq.analysis.Evidence;
 import org.dmarcq.analysis.Overview;
+import org.dmarcq.analysis.Precision;
 import org.dmarcq.analysis.Readiness;
 import org.dmarcq.analysis.SenderClass;
 import org.dmarcq.analysis.SendingSystem;
@@ -232,7 +233,7 @@ public final class ReportPage {
 
     private static void passRate(Html h, int index, Readiness r, Readiness.Thresholds t, Map<String, Object> data) {
         Map<String, Object> daily = new LinkedHashMap<>();
-        r.dailyPassRate().forEach((day, rate) -> daily.put(day.toString(), rate(rate)));
+        r.dailyPassRate().forEach((day, rate) -> daily.put(day.toString(), Precision.rate(rate)));
         data.put("daily_pass_rate", daily);
         data.put("min_pass_rate", t.minPassRate());
         h.element("h3", "DMARC pass rate per day");
@@ -273,9 +274,9 @@ public final class ReportPage {
             m.put("system", s.name());
             m.put("group", s.name() != null ? "system" : s.spoofing() ? "spoofing" : "other");
             m.put("label", label(s));
-            m.put("messages", round(s.total()));
+            m.put("messages", Precision.tenths(s.total()));
             Map<String, Object> perDay = new LinkedHashMap<>();
-            s.messages().forEach((day, n) -> perDay.put(day.toString(), round(n)));
+            s.messages().forEach((day, n) -> perDay.put(day.toString(), Precision.tenths(n)));
             m.put("per_day", perDay);
             series.add(m);
         }
@@ -329,7 +330,7 @@ public final class ReportPage {
         double confirm = toConfirm.stream().mapToDouble(a -> a.system().affected()).sum();
         double forwardedMail = d.actions().stream().filter(a -> a.system().senderClass() == SenderClass.FORWARDER)
                 .mapToDouble(a -> a.system().affected()).sum();
-        data.put("affected", round(affected));
+        data.put("affected", Precision.tenths(affected));
         h.element("p", String.format(Locale.ROOT, "Under %s receivers would %s about %,.0f messages of the period: %,.0f from"
                         + " systems tied to you, %,.0f from unverified systems, %,.0f through forwarders and lists, %,.0f likely"
                         + " spoofing.", policy, o.proposal().p().word().equals("reject") ? "reject or quarantine" : "quarantine",
@@ -412,7 +413,7 @@ public final class ReportPage {
             Map<String, Object> sp = new LinkedHashMap<>();
             sp.put("sources", s.sources());
             sp.put("failing_messages", s.failingMessages());
-            sp.put("messages", round(s.affected()));
+            sp.put("messages", Precision.tenths(s.affected()));
             data.put("spoofing", sp);
             List<String> largest = s.largest().stream().map(l -> l.sourceIp() + String.format(Locale.ROOT, " (%,d)", l.failingMessages()))
                     .toList();
@@ -439,12 +440,12 @@ public final class ReportPage {
         m.put("owner", a.owner());
         m.put("addresses", s.ips().size());
         m.put("failing_messages", s.failingMessages());
-        m.put("messages", round(s.affected()));
-        m.put("messages_per_sending_day", round(s.messagesPerSendingDay()));
+        m.put("messages", Precision.tenths(s.affected()));
+        m.put("messages_per_sending_day", Precision.tenths(s.messagesPerSendingDay()));
         m.put("reason", s.reason());
         m.put("trend", OwnerWords.trend(a.perDay(), days));
         Map<String, Object> perDay = new LinkedHashMap<>();
-        a.perDay().forEach((day, n) -> perDay.put(day.toString(), round(n)));
+        a.perDay().forEach((day, n) -> perDay.put(day.toString(), Precision.tenths(n)));
         m.put("per_day", perDay);
         return m;
     }
@@ -806,14 +807,6 @@ public final class ReportPage {
     }
 
     // ---- files ----
-
-    static Double rate(Double share) {
-        return share == null ? null : Math.round(share * 10000) / 10000.0;
-    }
-
-    static double round(double n) {
-        return Math.round(n * 10) / 10.0;
-    }
 
     /** A file name from a system's name: names come from reports, so nothing but letters, digits, dots and dashes. */
     static String slug(String name) {

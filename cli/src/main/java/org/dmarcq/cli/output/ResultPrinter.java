@@ -412,7 +412,7 @@ public final class ResultPrinter {
 
     /** A share (pass rates and the like) as every format shows it: rounded to 4 decimals; null stays null. */
     public static Double rate(Double share) {
-        return share == null ? null : Math.round(share * 10000) / 10000.0;
+        return org.dmarcq.analysis.Precision.rate(share);
     }
 
     /** ISO-8601 UTC, seconds precision when there is no fraction: {@code 2026-11-05T00:00:00Z}. */
