@@ -26,6 +26,22 @@ public final class LakeImport {
     /** Records staged in memory before they are committed: as an ingest's batches. */
     static final long COMMIT_RECORDS = 500_000;
 
+    /**
+     * The oldest schema version whose lakes this dmarcq reads: the migrations since changed no
+     * table a lake holds (version 11 changed only how verdicts are computed, not what they are).
+     * A migration that changes a lake's columns sets this to its own version.
+     */
+    static final int FIRST_READABLE = 10;
+
+    private static boolean readable(String written, int schema) {
+        try {
+            int version = Integer.parseInt(written);
+            return version >= FIRST_READABLE && version <= schema;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** What was read. */
     public record Summary(int days, long reports, long records, long messages, long tlsReports, long duplicates, long tlsDuplicates) {}
 
@@ -41,8 +57,9 @@ public final class LakeImport {
         }
         Path versionFile = root.resolve("_schema_version");
         String written = Files.exists(versionFile) ? Files.readString(versionFile).strip() : "?";
-        if (!written.equals(String.valueOf(schema))) {
-            throw new IOException(root + ": written with schema version " + written + "; this dmarcq reads lakes of version " + schema);
+        if (!readable(written, schema)) {
+            throw new IOException(root + ": written with schema version " + written + "; this dmarcq reads lakes of versions "
+                    + FIRST_READABLE + " to " + schema);
         }
         TreeSet<LocalDate> days = new TreeSet<>();
         for (String dataset : List.of("reports", "tls_reports")) {

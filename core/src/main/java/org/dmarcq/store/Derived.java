@@ -43,10 +43,29 @@ final class Derived {
             }
         }
         insertNames(c, list, names);
-        try (Statement s = c.createStatement()) {
-            s.execute("INSERT INTO record_verdicts SELECT * FROM evaluate_records(" + firstRecordKey + ") ORDER BY record_key");
-        }
+        insertVerdicts(c, firstRecordKey);
         return names.size();
+    }
+
+    /**
+     * Records evaluated at a time: one report of a million records in one query needs more memory
+     * than the stage has (schema version 11 gave the macro its end for this).
+     */
+    private static final long VERDICT_CHUNK = 200_000;
+
+    /** The verdicts of the records from {@code firstRecordKey} on, into {@code record_verdicts}, a chunk of keys at a time. */
+    private static void insertVerdicts(Connection c, long firstRecordKey) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            long last;
+            try (ResultSet rs = s.executeQuery("SELECT coalesce(max(record_key), 0) FROM records")) {
+                rs.next();
+                last = rs.getLong(1);
+            }
+            for (long from = firstRecordKey; from <= last; from += VERDICT_CHUNK) {
+                s.execute("INSERT INTO record_verdicts SELECT * FROM evaluate_records(" + from + ", end_key := "
+                        + (from + VERDICT_CHUNK) + ") ORDER BY record_key");
+            }
+        }
     }
 
     /** The names given, with their A-labels and organizational domains, into {@code domains} (they must be missing from it). */
@@ -109,10 +128,14 @@ final class Derived {
             if (changed || reportNames) {
                 // the names alignment compares changed: every verdict may have
                 s.execute("DELETE FROM record_verdicts");
-                s.execute("INSERT INTO record_verdicts SELECT * FROM evaluate_records(0) ORDER BY record_key");
+                insertVerdicts(c, 0);
             } else {
-                s.execute("INSERT INTO record_verdicts SELECT * FROM evaluate_records("
-                        + "(SELECT coalesce(max(record_key), 0) + 1 FROM record_verdicts)) ORDER BY record_key");
+                long first;
+                try (ResultSet rs = s.executeQuery("SELECT coalesce(max(record_key), 0) + 1 FROM record_verdicts")) {
+                    rs.next();
+                    first = rs.getLong(1);
+                }
+                insertVerdicts(c, first);
             }
             return names.size();
         }

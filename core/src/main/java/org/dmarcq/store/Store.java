@@ -25,7 +25,7 @@ public final class Store implements AutoCloseable {
     /** Migrations in order; the schema version is the number of migrations applied. */
     private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql", "003-reverse-dns.sql",
             "004-tls-reports.sql", "005-naming-macros.sql", "006-verdicts.sql", "007-warning-details.sql",
-            "008-spf-snapshots.sql", "009-fetch.sql", "010-lake.sql");
+            "008-spf-snapshots.sql", "009-fetch.sql", "010-lake.sql", "011-verdicts-faster.sql");
 
     /** The schema version this dmarcq creates and understands. */
     static int currentVersion() {

@@ -1,6 +1,7 @@
 package org.dmarcq.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,7 +74,7 @@ class LakeExportTest {
         JsonNode manifest = new ObjectMapper().readTree(lake.resolve("manifest.json").toFile());
         assertThat(manifest.get("datasets").get("records").get("rows").asLong()).isEqualTo(3032);
         assertThat(manifest.get("highest_report_key").get(first.writer()).asLong()).isEqualTo(120);
-        assertThat(Files.readString(lake.resolve("_schema_version")).strip()).isEqualTo("10");
+        assertThat(Files.readString(lake.resolve("_schema_version")).strip()).isEqualTo("11");
         List<Path> files = visibleFiles(lake);
 
         LakeExport.Summary second;
@@ -167,6 +168,22 @@ class LakeExportTest {
         assertThat(again.reports()).isZero();
         assertThat(again.duplicates()).isEqualTo(121);
         assertThat(again.tlsDuplicates()).isEqualTo(60);
+    }
+
+    @Test
+    void aLakeOfAnEarlierVersionWithTheSameColumnsIsReadAndOneWithOtherColumnsIsRefused() throws Exception {
+        Path db = store("orig.duckdb", "samples/rua");
+        Path lake = temp.resolve("lake");
+        try (Store store = Store.open(db)) {
+            LakeExport.export(store, lake, null, "m", "test");
+        }
+        Path copy = temp.resolve("copy.duckdb");
+        Files.writeString(lake.resolve("_schema_version"), "9\n");
+        assertThatThrownBy(() -> LakeImport.run(copy, org.dmarcq.store.Wait.NONE, org.dmarcq.rules.PublicSuffixList.bundled(), lake))
+                .hasMessageContaining("written with schema version 9; this dmarcq reads lakes of versions 10 to 11");
+        Files.writeString(lake.resolve("_schema_version"), "10\n");
+        LakeImport.Summary read = LakeImport.run(copy, org.dmarcq.store.Wait.NONE, org.dmarcq.rules.PublicSuffixList.bundled(), lake);
+        assertThat(read.reports()).isPositive();
     }
 
     /** A table's rows with their keys replaced by what identifies them in any store. */

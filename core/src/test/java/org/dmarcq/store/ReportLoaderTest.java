@@ -63,10 +63,10 @@ class ReportLoaderTest {
     @Test
     void aNewDatabaseHasTheCurrentSchemaVersion() {
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(10);
+            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(11);
         }
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(10);
+            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(11);
         }
     }
 
@@ -79,7 +79,7 @@ class ReportLoaderTest {
         }
         try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
             // Back to what schema version 1 had.
-            for (String drop : List.of("DROP TABLE lake_exports", "DELETE FROM schema_version WHERE version = 10", "DROP TABLE fetch_messages", "DROP TABLE fetch_checkpoints",
+            for (String drop : List.of("DELETE FROM schema_version WHERE version = 11", "DROP TABLE lake_exports", "DELETE FROM schema_version WHERE version = 10", "DROP TABLE fetch_messages", "DROP TABLE fetch_checkpoints",
                     "DELETE FROM schema_version WHERE version = 9", "DROP TABLE spf_dns_answers", "DROP TABLE spf_snapshot_ranges", "DROP TABLE spf_snapshot_domains",
                     "DROP TABLE spf_snapshots",
                     "DROP SEQUENCE spf_snapshot_ids", "DELETE FROM schema_version WHERE version = 8",
@@ -99,7 +99,7 @@ class ReportLoaderTest {
         }
         assertThatThrownBy(() -> Store.openReadOnly(db)).hasMessageContaining("schema version 1 is older");
         try (Store store = Store.open(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(10);
+            assertThat(store.schemaVersion()).isEqualTo(11);
             assertThat(query(store, "SELECT string_agg(report_id, ',') FROM reports")).isEqualTo("before-v2");
             assertThat(query(store, "SELECT count(*) FROM record_verdicts")).isEqualTo("2");
             assertThat(query(store, "SELECT message || '|' || count || '|' || coalesce(detail, '-') FROM warnings"
