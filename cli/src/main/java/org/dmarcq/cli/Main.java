@@ -2,6 +2,7 @@ package org.dmarcq.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.TimeZone;
 import org.dmarcq.cli.output.HumanWriter;
 import picocli.CommandLine;
@@ -14,10 +15,6 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "DMARC aggregate reports turned into answers: ingest them into a DuckDB file, then ask.",
-        subcommands = {IngestCommand.class, FetchCommand.class, SendersCommand.class, DomainsCommand.class, WhatIfCommand.class,
-                ReadinessCommand.class, ReportCommand.class, UnknownCommand.class, InventoryCommand.class, SpfCommand.class, TlsCommand.class, SqlCommand.class,
-                ExportCommand.class,
-                ShellCommand.class, CommandLine.HelpCommand.class},
         footer = {"",
                 "Exit status: 0 success; 1 some input could not be read, or a query or the database failed;",
                 "2 wrong usage.",
@@ -57,7 +54,7 @@ public final class Main implements Runnable {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int status;
         try {
-            status = commandLine(out, err).execute(args);
+            status = commandLine(out, err, args).execute(args);
         } catch (OutOfMemoryError e) {
             // Errors pass through picocli: one line, never a trace, and never a hang.
             err.println("dmarcq: out of memory; what was stored before is kept. Give Java more heap, e.g."
@@ -96,9 +93,30 @@ public final class Main implements Runnable {
         return false;
     }
 
-    /** The command line with its writers; tests call this in-process. */
+    /** The commands, in the order help lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(IngestCommand.class, FetchCommand.class, SendersCommand.class,
+            DomainsCommand.class, WhatIfCommand.class, ReadinessCommand.class, ReportCommand.class, UnknownCommand.class,
+            InventoryCommand.class, SpfCommand.class, TlsCommand.class, SqlCommand.class, ExportCommand.class, ShellCommand.class,
+            CommandLine.HelpCommand.class);
+
+    /** The command line with its writers and every command. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}: with only the command they name when they name one (picocli
+     * takes a quarter second on this machine to model all fifteen, more than a small ingest's work),
+     * else with all, for help, suggestions and usage errors. Tests call this in-process.
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         CommandLine cli = new CommandLine(new Main());
+        Class<?> named = named(args);
+        for (Class<?> command : COMMANDS) {
+            if (named == null || command == named) {
+                cli.addSubcommand(command);
+            }
+        }
         // Text from reports reaches these writers: they show control characters escaped.
         cli.setOut(HumanWriter.of(out));
         cli.setErr(HumanWriter.of(err));
@@ -121,7 +139,7 @@ public final class Main implements Runnable {
             w.flush();
             return FAILED;
         });
-        cli.setParameterExceptionHandler((e, args) -> {
+        cli.setParameterExceptionHandler((e, given) -> {
             PrintWriter w = e.getCommandLine().getErr();
             w.println("dmarcq: " + e.getMessage());
             w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
@@ -129,6 +147,24 @@ public final class Main implements Runnable {
             return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
         });
         return cli;
+    }
+
+    /** The command the first word that is not an option names, or null (none, {@code help}, or not a command). */
+    private static Class<?> named(String[] args) {
+        for (String arg : args) {
+            if (arg.startsWith("-")) {
+                continue; // dmarcq's own options take no values
+            }
+            for (Class<?> command : COMMANDS) {
+                Command c = command.getAnnotation(Command.class);
+                if (command != CommandLine.HelpCommand.class
+                        && (c.name().equals(arg) || java.util.Arrays.asList(c.aliases()).contains(arg))) {
+                    return command;
+                }
+            }
+            return null;
+        }
+        return null;
     }
 
     private static String message(Exception e) {

@@ -12,6 +12,6 @@ abstract class CommandTest {
     protected int run(String... args) {
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
-        return Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), args).execute(args);
     }
 }
