@@ -2,7 +2,9 @@ package org.dmarcq.ingest;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -80,21 +82,29 @@ final class Inputs {
             inputs.add(new Input(name, null, "cannot list the folder: " + e.getMessage(), true));
             return;
         }
+        boolean specialFolder = kernelMade(real);
         for (Path child : children) {
             String file = child.getFileName().toString();
             String childName = name.endsWith("/") ? name + file : name + "/" + file;
             boolean hidden = file.startsWith(".");
-            if (Files.isDirectory(child)) {
+            // one stat for an entry that is not a link (most are); a link is followed, as the user would
+            BasicFileAttributes own = ownAttributes(child);
+            boolean link = own != null && own.isSymbolicLink();
+            boolean follow = own == null || link;
+            if (follow ? Files.isDirectory(child) : own.isDirectory()) {
                 boolean maildirFolder = maildir && (file.equals("cur") || file.equals("new") || file.startsWith("."));
                 if ((!hidden || maildirFolder) && !(maildir && file.equals("tmp"))) {
                     folder(child, childName, inputs, ancestors, read);
                 }
-            } else if (!hidden && !maildir && !isDatabase(file) && Files.isRegularFile(child)) {
-                inputs.add(special(child) ? new Input(childName, null, "not a regular file (it lies in /proc, /sys or /dev): not read",
-                        false) : new Input(childName, child, null, false));
-            } else if (!hidden && !maildir && Files.isSymbolicLink(child) && !Files.exists(child)) {
+                continue;
+            }
+            boolean regular = follow ? Files.isRegularFile(child) : own.isRegularFile();
+            if (!hidden && !maildir && !isDatabase(file) && regular) {
+                inputs.add((follow ? special(child) : specialFolder) ? new Input(childName, null,
+                        "not a regular file (it lies in /proc, /sys or /dev): not read", false) : new Input(childName, child, null, false));
+            } else if (!hidden && !maildir && link && !Files.exists(child)) {
                 inputs.add(new Input(childName, null, "a symbolic link to nothing (or a loop of links)", false));
-            } else if (!hidden && !maildir && Files.exists(child) && !Files.isRegularFile(child)) {
+            } else if (!hidden && !maildir && (!follow || Files.exists(child)) && !regular) {
                 inputs.add(new Input(childName, null, "not a regular file (a pipe, socket or device): not read", false));
             }
         }
@@ -107,10 +117,22 @@ final class Inputs {
     /** A file the kernel makes up, reached through a link: reading one may never end. */
     private static boolean special(Path file) {
         try {
-            Path real = file.toRealPath();
-            return real.startsWith("/proc") || real.startsWith("/sys") || real.startsWith("/dev");
+            return kernelMade(file.toRealPath());
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static boolean kernelMade(Path real) {
+        return real.startsWith("/proc") || real.startsWith("/sys") || real.startsWith("/dev");
+    }
+
+    /** The entry's own attributes, a link's rather than its target's; null when they cannot be read. */
+    private static BasicFileAttributes ownAttributes(Path entry) {
+        try {
+            return Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
         }
     }
 
