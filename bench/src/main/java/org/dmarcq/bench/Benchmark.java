@@ -21,8 +21,8 @@ import org.dmarcq.store.Store;
  * One benchmark step per JVM, so each has its own peak RSS. Prints one line of key=value results.
  *
  * <pre>
- * Benchmark generate-a DIR          10,000 reports of 1..50 records, mixed xml/gz/zip
- * Benchmark generate-b FILE         one report of 1,000,000 records
+ * Benchmark generate-small DIR N    N reports of 1..50 records, mixed xml/gz/zip
+ * Benchmark generate-large FILE     one report of 1,000,000 records
  * Benchmark ingest DB PATH          dmarcq's ingest into a new database
  * Benchmark scan PATH               the ceiling: a bare StAX scan of the same decompressed XML
  * </pre>
@@ -31,11 +31,12 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         String step = args[0];
         switch (step) {
-            case "generate-a" -> {
-                long bytes = new CorpusGenerator(42, 40).writeCorpus(Files.createDirectories(Path.of(args[1])), 10_000, 1, 50);
+            case "generate-small" -> {
+                int reports = Integer.parseInt(args[2]);
+                long bytes = new CorpusGenerator(42 + reports, 40).writeCorpus(Files.createDirectories(Path.of(args[1])), reports, 1, 50);
                 System.out.printf(Locale.ROOT, "xml_bytes=%d%n", bytes);
             }
-            case "generate-b" -> {
+            case "generate-large" -> {
                 long bytes = new CorpusGenerator(7, 40).writeLargeReport(Path.of(args[1]), 1_000_000);
                 System.out.printf(Locale.ROOT, "xml_bytes=%d%n", bytes);
             }
