@@ -30,6 +30,9 @@ public final class ProfileSummary {
         Duration pauses = Duration.ZERO;
         Map<String, Integer> samples = new TreeMap<>();
         Map<String, Integer> byThread = new TreeMap<>();
+        // the main thread's samples in windows of a tenth of a second from the first: what it did when
+        Map<Long, Map<String, Integer>> timeline = new TreeMap<>();
+        java.time.Instant first = null;
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
             switch (e.getEventType().getName()) {
                 case "jdk.Compilation" -> {
@@ -44,6 +47,11 @@ public final class ProfileSummary {
                     String key = thread + (nativeCode ? " native  " : " java    ") + nearestOwnMethod(e.getStackTrace());
                     samples.merge(key, 1, Integer::sum);
                     byThread.merge(thread + (nativeCode ? " native" : " java"), 1, Integer::sum);
+                    if (thread.equals("main")) {
+                        first = first == null || e.getStartTime().isBefore(first) ? e.getStartTime() : first;
+                        timeline.computeIfAbsent(e.getStartTime().toEpochMilli() / 100, w -> new TreeMap<>())
+                                .merge(nearestOwnMethod(e.getStackTrace()).replaceAll(" > .*", ""), 1, Integer::sum);
+                    }
                 }
                 default -> { }
             }
@@ -58,6 +66,15 @@ public final class ProfileSummary {
         List<Map.Entry<String, Integer>> top = samples.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())).limit(30).toList();
         top.forEach(t -> System.out.printf(Locale.ROOT, "  %6d  %s%n", t.getValue(), t.getKey()));
+        System.out.println("The main thread by tenth of a second (samples, then the methods it was in most):");
+        if (first != null) {
+            long start = first.toEpochMilli() / 100;
+            timeline.forEach((window, methods) -> System.out.printf(Locale.ROOT, "  %5.1f s %4d  %s%n", (window - start) / 10.0,
+                    methods.values().stream().mapToInt(Integer::intValue).sum(),
+                    String.join(", ", methods.entrySet().stream()
+                            .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())).limit(2)
+                            .map(m -> m.getKey() + " " + m.getValue()).toList())));
+        }
     }
 
     private static String nearestOwnMethod(RecordedStackTrace stack) {
