@@ -776,8 +776,10 @@ public final class ReportLoader implements AutoCloseable {
                 appenders.closeQuietly();
                 appenders = null;
             }
-            connection.rollback();
-            connection.setAutoCommit(true);
+            if (!connection.getAutoCommit()) { // a failed move leaves no transaction open
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw failure("cannot close the loader", e);
         } finally {
