@@ -308,8 +308,13 @@ final class FetchCommand implements Callable<Integer> {
         return "dmarcq: fetch: " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + HumanWriter.oneLine(text);
     }
 
+    private Boolean debug;
+
     private void report(FileOutcome outcome, PrintWriter err) {
-        SummaryLines.problems(outcome, err, Main.debug(spec));
+        if (debug == null) {
+            debug = Main.debug(spec); // once: picocli rebuilds its parse result on every ask, and this is per message
+        }
+        SummaryLines.problems(outcome, err, debug);
         err.flush();
     }
 

@@ -82,6 +82,7 @@ final class IngestCommand implements Callable<Integer> {
             return 0;
         }
         boolean terminal = HumanWriter.stderrIsTerminal() && format == SummaryFormat.TEXT;
+        boolean debug = Main.debug(spec); // once: picocli rebuilds its parse result on every ask
         IngestSummary summary;
         long[] kept = {0, 0};
         // Ctrl-C or SIGTERM: what was committed stays; say how much, and that a re-run goes on from there
@@ -115,7 +116,7 @@ final class IngestCommand implements Callable<Integer> {
                     if (progress != null) {
                         progress.fileDone(outcome);
                     } else {
-                        report(outcome, err);
+                        report(outcome, err, debug);
                     }
                 }
             };
@@ -128,7 +129,7 @@ final class IngestCommand implements Callable<Integer> {
             if (progress != null) {
                 progress.close();
                 for (FileOutcome outcome : progress.outcomes()) {
-                    report(outcome, err);
+                    report(outcome, err, debug);
                 }
             }
         } finally {
@@ -146,8 +147,8 @@ final class IngestCommand implements Callable<Integer> {
         return summary.problems().isEmpty() ? 0 : Main.FAILED;
     }
 
-    private void report(FileOutcome outcome, PrintWriter err) {
-        SummaryLines.problems(outcome, err, Main.debug(spec));
+    private void report(FileOutcome outcome, PrintWriter err, boolean debug) {
+        SummaryLines.problems(outcome, err, debug);
         if (verbose) {
             for (ReportWarning w : outcome.warnings()) {
                 err.println(HumanWriter.oneLine(w.location() + ": warning: " + w.text()));
