@@ -308,13 +308,8 @@ final class FetchCommand implements Callable<Integer> {
         return "dmarcq: fetch: " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + HumanWriter.oneLine(text);
     }
 
-    private Boolean debug;
-
     private void report(FileOutcome outcome, PrintWriter err) {
-        if (debug == null) {
-            debug = Main.debug(spec); // once: picocli rebuilds its parse result on every ask, and this is per message
-        }
-        SummaryLines.problems(outcome, err, debug);
+        SummaryLines.problems(outcome, err, Main.debug(spec));
         err.flush();
     }
 

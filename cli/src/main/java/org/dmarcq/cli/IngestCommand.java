@@ -82,7 +82,6 @@ final class IngestCommand implements Callable<Integer> {
             return 0;
         }
         boolean terminal = HumanWriter.stderrIsTerminal() && format == SummaryFormat.TEXT;
-        boolean debug = Main.debug(spec); // once: picocli rebuilds its parse result on every ask
         IngestSummary summary;
         long[] kept = {0, 0};
         // Ctrl-C or SIGTERM: what was committed stays; say how much, and that a re-run goes on from there
@@ -116,7 +115,7 @@ final class IngestCommand implements Callable<Integer> {
                     if (progress != null) {
                         progress.fileDone(outcome);
                     } else {
-                        report(outcome, err, debug);
+                        report(outcome, err);
                     }
                 }
             };
@@ -129,7 +128,7 @@ final class IngestCommand implements Callable<Integer> {
             if (progress != null) {
                 progress.close();
                 for (FileOutcome outcome : progress.outcomes()) {
-                    report(outcome, err, debug);
+                    report(outcome, err);
                 }
             }
         } finally {
@@ -147,8 +146,8 @@ final class IngestCommand implements Callable<Integer> {
         return summary.problems().isEmpty() ? 0 : Main.FAILED;
     }
 
-    private void report(FileOutcome outcome, PrintWriter err, boolean debug) {
-        SummaryLines.problems(outcome, err, debug);
+    private void report(FileOutcome outcome, PrintWriter err) {
+        SummaryLines.problems(outcome, err, Main.debug(spec));
         if (verbose) {
             for (ReportWarning w : outcome.warnings()) {
                 err.println(HumanWriter.oneLine(w.location() + ": warning: " + w.text()));

@@ -2,6 +2,7 @@ package org.dmarcq.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TimeZone;
 import org.dmarcq.cli.output.HumanWriter;
@@ -83,14 +84,31 @@ public final class Main implements Runnable {
         }
     }
 
-    /** Whether {@code --debug} was given, on dmarcq or on the command. */
+    /** Whether {@code --debug} was given on the command line parsed, once known. */
+    private Boolean debugGiven;
+
+    /**
+     * Whether {@code --debug} was given, on dmarcq or on the command run (or a command between).
+     * Read from the parse once: picocli builds its parse result anew on every ask, and ingest and
+     * fetch ask for every file.
+     */
     static boolean debug(CommandLine.Model.CommandSpec spec) {
-        for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
-            if (c.getParseResult() != null && c.getParseResult().matchedOptionValue("--debug", false)) {
-                return true;
-            }
+        CommandLine root = spec.commandLine();
+        while (root.getParent() != null) {
+            root = root.getParent();
         }
-        return false;
+        Main main = root.getCommand();
+        if (main.debugGiven == null) {
+            if (root.getParseResult() == null) {
+                return false; // not parsed yet
+            }
+            boolean given = false;
+            for (CommandLine.ParseResult p = root.getParseResult(); p != null; p = p.subcommand()) {
+                given |= p.matchedOptionValue("--debug", false);
+            }
+            main.debugGiven = given;
+        }
+        return main.debugGiven;
     }
 
     /** The commands, in the order help lists them. */
@@ -122,10 +140,8 @@ public final class Main implements Runnable {
         cli.setErr(HumanWriter.of(err));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            boolean debug = parseResult.matchedOptionValue("--debug", false)
-                    || parseResult.subcommand() != null && parseResult.subcommand().matchedOptionValue("--debug", false);
             PrintWriter w = commandLine.getErr();
-            if (debug) {
+            if (debug(commandLine.getCommandSpec())) {
                 e.printStackTrace(w);
             }
             // one line, unless an SQL error points at its statement with a caret on the lines below
@@ -158,7 +174,7 @@ public final class Main implements Runnable {
             for (Class<?> command : COMMANDS) {
                 Command c = command.getAnnotation(Command.class);
                 if (command != CommandLine.HelpCommand.class
-                        && (c.name().equals(arg) || java.util.Arrays.asList(c.aliases()).contains(arg))) {
+                        && (c.name().equals(arg) || Arrays.asList(c.aliases()).contains(arg))) {
                     return command;
                 }
             }
