@@ -88,23 +88,24 @@ final class Inputs {
             String childName = name.endsWith("/") ? name + file : name + "/" + file;
             boolean hidden = file.startsWith(".");
             // one stat for an entry that is not a link (most are); a link is followed, as the user would
-            BasicFileAttributes own = ownAttributes(child);
+            BasicFileAttributes own = attributes(child, LinkOption.NOFOLLOW_LINKS);
             boolean link = own != null && own.isSymbolicLink();
-            boolean follow = own == null || link;
-            if (follow ? Files.isDirectory(child) : own.isDirectory()) {
+            BasicFileAttributes target = link ? attributes(child) : own; // null: a link to nothing, or unreadable
+            if (target != null && target.isDirectory()) {
                 boolean maildirFolder = maildir && (file.equals("cur") || file.equals("new") || file.startsWith("."));
                 if ((!hidden || maildirFolder) && !(maildir && file.equals("tmp"))) {
                     folder(child, childName, inputs, ancestors, read);
                 }
+            } else if (hidden || maildir) {
                 continue;
-            }
-            boolean regular = follow ? Files.isRegularFile(child) : own.isRegularFile();
-            if (!hidden && !maildir && !isDatabase(file) && regular) {
-                inputs.add((follow ? special(child) : specialFolder) ? new Input(childName, null,
-                        "not a regular file (it lies in /proc, /sys or /dev): not read", false) : new Input(childName, child, null, false));
-            } else if (!hidden && !maildir && link && !Files.exists(child)) {
+            } else if (target != null && target.isRegularFile()) {
+                if (!isDatabase(file)) {
+                    inputs.add((link ? special(child) : specialFolder) ? new Input(childName, null,
+                            "not a regular file (it lies in /proc, /sys or /dev): not read", false) : new Input(childName, child, null, false));
+                }
+            } else if (link && target == null) {
                 inputs.add(new Input(childName, null, "a symbolic link to nothing (or a loop of links)", false));
-            } else if (!hidden && !maildir && (!follow || Files.exists(child)) && !regular) {
+            } else if (target != null) {
                 inputs.add(new Input(childName, null, "not a regular file (a pipe, socket or device): not read", false));
             }
         }
@@ -127,10 +128,10 @@ final class Inputs {
         return real.startsWith("/proc") || real.startsWith("/sys") || real.startsWith("/dev");
     }
 
-    /** The entry's own attributes, a link's rather than its target's; null when they cannot be read. */
-    private static BasicFileAttributes ownAttributes(Path entry) {
+    /** The entry's attributes (with NOFOLLOW_LINKS a link's own, not its target's); null when they cannot be read. */
+    private static BasicFileAttributes attributes(Path entry, LinkOption... options) {
         try {
-            return Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return Files.readAttributes(entry, BasicFileAttributes.class, options);
         } catch (IOException e) {
             return null;
         }
