@@ -58,15 +58,18 @@ final class Derived {
     /** The verdicts of the records from {@code firstRecordKey} on, into {@code record_verdicts}, a chunk of keys at a time. */
     private static void insertVerdicts(Connection c, long firstRecordKey) throws SQLException {
         try (Statement s = c.createStatement()) {
-            long last;
-            try (ResultSet rs = s.executeQuery("SELECT coalesce(max(record_key), 0) FROM records")) {
-                rs.next();
-                last = rs.getLong(1);
-            }
+            long last = number(s, "SELECT coalesce(max(record_key), 0) FROM records");
             for (long from = firstRecordKey; from <= last; from += VERDICT_CHUNK) {
                 s.execute("INSERT INTO record_verdicts SELECT * FROM evaluate_records(" + from + ", end_key := "
                         + (from + VERDICT_CHUNK) + ") ORDER BY record_key");
             }
+        }
+    }
+
+    private static long number(Statement s, String query) throws SQLException {
+        try (ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -132,12 +135,7 @@ final class Derived {
                 s.execute("DELETE FROM record_verdicts");
                 insertVerdicts(c, 0);
             } else {
-                long first;
-                try (ResultSet rs = s.executeQuery("SELECT coalesce(max(record_key), 0) + 1 FROM record_verdicts")) {
-                    rs.next();
-                    first = rs.getLong(1);
-                }
-                insertVerdicts(c, first);
+                insertVerdicts(c, number(s, "SELECT coalesce(max(record_key), 0) + 1 FROM record_verdicts"));
             }
             return names.size();
         }
