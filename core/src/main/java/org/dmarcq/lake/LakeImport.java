@@ -28,8 +28,7 @@ public final class LakeImport {
 
     /**
      * The oldest schema version whose lakes this dmarcq reads: the migrations since changed no
-     * table a lake holds (version 11 changed only how verdicts are computed, version 12 only how they
-     * are stored: a lake's record_verdicts has the columns of the view as it had those of the table).
+     * table a lake holds (version 11 changed only how verdicts are computed, not what they are).
      * A migration that changes a lake's columns sets this to its own version.
      */
     static final int FIRST_READABLE = 10;

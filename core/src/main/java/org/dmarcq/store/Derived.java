@@ -12,10 +12,10 @@ import org.dmarcq.rules.PublicSuffixList;
 
 /**
  * The tables dmarcq derives from the reports, in the caller's transaction: {@code domains} (each
- * name's A-label form and organizational domain, by the Public Suffix List) and {@code verdicts}
- * (the macro {@code evaluate_records} over them, shown by the view {@code record_verdicts}). The
- * writer keeps them current as it stores, so that readers only read. Statements name tables without
- * a catalog: they act on the connection's current one.
+ * name's A-label form and organizational domain, by the Public Suffix List) and
+ * {@code record_verdicts} (the macro {@code evaluate_records} over them). The writer keeps them
+ * current as it stores, so that readers only read. Statements name tables without a catalog: they
+ * act on the connection's current one.
  */
 final class Derived {
     private Derived() {}
@@ -55,21 +55,13 @@ final class Derived {
      */
     private static final long VERDICT_CHUNK = 100_000;
 
-    /**
-     * The columns of {@code evaluate_records} that the view {@code record_verdicts} takes from the
-     * record and its report rather than from {@code verdicts} (schema version 12). Inserting by name,
-     * a column the macro gains and the table lacks is an error, not a verdict silently dropped.
-     */
-    private static final String NOT_STORED = "report_key, policy_domain, reporter, begin_time, end_time, source_ip, count,"
-            + " disposition, header_from, envelope_from, receiver_dkim, receiver_spf";
-
-    /** The verdicts of the records from {@code firstRecordKey} on, into {@code verdicts}, a chunk of keys at a time. */
+    /** The verdicts of the records from {@code firstRecordKey} on, into {@code record_verdicts}, a chunk of keys at a time. */
     private static void insertVerdicts(Connection c, long firstRecordKey) throws SQLException {
         try (Statement s = c.createStatement()) {
             long last = number(s, "SELECT coalesce(max(record_key), 0) FROM records");
             for (long from = firstRecordKey; from <= last; from += VERDICT_CHUNK) {
-                s.execute("INSERT INTO verdicts BY NAME SELECT * EXCLUDE (" + NOT_STORED + ") FROM evaluate_records(" + from
-                        + ", end_key := " + (from + VERDICT_CHUNK) + ") ORDER BY record_key");
+                s.execute("INSERT INTO record_verdicts SELECT * FROM evaluate_records(" + from + ", end_key := "
+                        + (from + VERDICT_CHUNK) + ") ORDER BY record_key");
             }
         }
     }
@@ -140,10 +132,10 @@ final class Derived {
             insertNames(c, list, names);
             if (changed || reportNames) {
                 // the names alignment compares changed: every verdict may have
-                s.execute("DELETE FROM verdicts");
+                s.execute("DELETE FROM record_verdicts");
                 insertVerdicts(c, 0);
             } else {
-                insertVerdicts(c, number(s, "SELECT coalesce(max(record_key), 0) + 1 FROM verdicts"));
+                insertVerdicts(c, number(s, "SELECT coalesce(max(record_key), 0) + 1 FROM record_verdicts"));
             }
             return names.size();
         }
@@ -154,7 +146,7 @@ final class Derived {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
                 SELECT (SELECT value FROM settings WHERE name = 'public_suffix_list'),
                        (SELECT coalesce(max(record_key), 0) FROM records),
-                       (SELECT coalesce(max(record_key), 0) FROM verdicts),
+                       (SELECT coalesce(max(record_key), 0) FROM record_verdicts),
                        (SELECT count(*) FROM reverse_dns r WHERE r.confirmed AND r.ptr IS NOT NULL
                            AND r.ptr NOT IN (SELECT name FROM domains))""")) {
             rs.next();

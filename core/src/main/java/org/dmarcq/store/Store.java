@@ -25,8 +25,7 @@ public final class Store implements AutoCloseable {
     /** Migrations in order; the schema version is the number of migrations applied. */
     private static final List<String> MIGRATIONS = List.of("001-initial.sql", "002-evaluation.sql", "003-reverse-dns.sql",
             "004-tls-reports.sql", "005-naming-macros.sql", "006-verdicts.sql", "007-warning-details.sql",
-            "008-spf-snapshots.sql", "009-fetch.sql", "010-lake.sql", "011-verdicts-faster.sql",
-            "012-verdicts-narrow.sql");
+            "008-spf-snapshots.sql", "009-fetch.sql", "010-lake.sql", "011-verdicts-faster.sql");
 
     /** The schema version this dmarcq creates and understands. */
     static int currentVersion() {
@@ -107,7 +106,7 @@ public final class Store implements AutoCloseable {
 
     /** The tables dmarcq reads and writes: each must be a table, not a view someone put in its place. */
     static final List<String> TABLES = List.of("schema_version", "reports", "report_errors", "records", "override_reasons",
-            "dkim_results", "spf_results", "warnings", "domains", "settings", "reverse_dns", "verdicts", "tls_reports",
+            "dkim_results", "spf_results", "warnings", "domains", "settings", "reverse_dns", "record_verdicts", "tls_reports",
             "tls_policies", "tls_failures", "tls_warnings", "lake_exports");
 
     /**
@@ -269,7 +268,7 @@ public final class Store implements AutoCloseable {
     /**
      * Brings what dmarcq derives from the reports up to date: every domain name the reports and the
      * reverse DNS lookups mention gets its A-label form and organizational domain, which alignment
-     * compares, and every record its row of {@code verdicts}. Names are added incrementally;
+     * compares, and every record its row of {@code record_verdicts}. Names are added incrementally;
      * all are recomputed, and every verdict, when the list differs from the one used before.
      *
      * @return how many names were added

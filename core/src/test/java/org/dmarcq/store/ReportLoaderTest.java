@@ -63,43 +63,10 @@ class ReportLoaderTest {
     @Test
     void aNewDatabaseHasTheCurrentSchemaVersion() {
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(12);
+            assertThat(store.schemaVersion()).isEqualTo(Store.currentVersion()).isEqualTo(11);
         }
         try (Store store = Store.open(temp.resolve("d.duckdb"))) {
-            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(12);
-        }
-    }
-
-    @Test
-    void version12KeepsTheVerdictsOfVersion11AndRecordVerdictsKeepsItsColumns() throws Exception {
-        Path db = temp.resolve("v11.duckdb");
-        try (Store store = Store.open(db); ReportLoader loader = store.loader(PublicSuffixList.bundled())) {
-            load(loader, report("one", 3), true);
-            load(loader, report("two", 2), true);
-            loader.commit();
-        }
-        String columns = "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position)"
-                + " FROM information_schema.columns WHERE table_name = ";
-        String before;
-        try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
-            // what version 11 had: the verdicts a table of every column
-            for (String sql : List.of("DROP VIEW record_verdicts", "DROP TABLE verdicts",
-                    "CREATE TABLE record_verdicts AS SELECT * FROM evaluate_records(0) ORDER BY record_key",
-                    "CREATE TABLE version_11 AS SELECT * FROM record_verdicts", "DELETE FROM schema_version WHERE version = 12")) {
-                s.execute(sql);
-            }
-            before = query(store, columns + "'record_verdicts'");
-        }
-        try (Store store = Store.open(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(12);
-            assertThat(query(store, "SELECT table_type FROM information_schema.tables WHERE table_name = 'record_verdicts'"))
-                    .isEqualTo("VIEW");
-            assertThat(query(store, columns + "'record_verdicts'")).isEqualTo(before);
-            assertThat(query(store, "SELECT count(*) FROM verdicts")).isEqualTo("5");
-            assertThat(query(store, "SELECT count(*) FROM (SELECT * FROM version_11 EXCEPT ALL SELECT * FROM record_verdicts"
-                    + " UNION ALL (SELECT * FROM record_verdicts EXCEPT ALL SELECT * FROM version_11))")).isEqualTo("0");
-            assertThat(query(store, "SELECT count(*) FROM (SELECT * FROM evaluate_records(0) EXCEPT ALL SELECT * FROM record_verdicts)"))
-                    .isEqualTo("0");
+            assertThat(store.schemaVersion()).as("opening again migrates nothing").isEqualTo(11);
         }
     }
 
@@ -112,8 +79,7 @@ class ReportLoaderTest {
         }
         try (Store store = Store.open(db); Statement s = store.connection().createStatement()) {
             // Back to what schema version 1 had.
-            for (String drop : List.of("DROP VIEW record_verdicts", "ALTER TABLE verdicts RENAME TO record_verdicts", "DELETE FROM schema_version WHERE version = 12",
-                    "DELETE FROM schema_version WHERE version = 11", "DROP TABLE lake_exports", "DELETE FROM schema_version WHERE version = 10", "DROP TABLE fetch_messages", "DROP TABLE fetch_checkpoints",
+            for (String drop : List.of("DELETE FROM schema_version WHERE version = 11", "DROP TABLE lake_exports", "DELETE FROM schema_version WHERE version = 10", "DROP TABLE fetch_messages", "DROP TABLE fetch_checkpoints",
                     "DELETE FROM schema_version WHERE version = 9", "DROP TABLE spf_dns_answers", "DROP TABLE spf_snapshot_ranges", "DROP TABLE spf_snapshot_domains",
                     "DROP TABLE spf_snapshots",
                     "DROP SEQUENCE spf_snapshot_ids", "DELETE FROM schema_version WHERE version = 8",
@@ -133,7 +99,7 @@ class ReportLoaderTest {
         }
         assertThatThrownBy(() -> Store.openReadOnly(db)).hasMessageContaining("schema version 1 is older");
         try (Store store = Store.open(db)) {
-            assertThat(store.schemaVersion()).isEqualTo(12);
+            assertThat(store.schemaVersion()).isEqualTo(11);
             assertThat(query(store, "SELECT string_agg(report_id, ',') FROM reports")).isEqualTo("before-v2");
             assertThat(query(store, "SELECT count(*) FROM record_verdicts")).isEqualTo("2");
             assertThat(query(store, "SELECT message || '|' || count || '|' || coalesce(detail, '-') FROM warnings"

@@ -43,8 +43,8 @@ public final class Shell {
             .quit, .exit         leave (Ctrl-D too)
             SQL statements end with ; and may span lines. Tab completes keywords, functions, tables, views
             and columns (relation.<Tab> lists a relation's columns). Ctrl-C cancels a running statement.
-            The views record_verdicts (every record with dmarcq's verdict, kept current), dkim_alignments,
-            spf_alignments and report_days hold the DMARC evaluation; docs/queries.md has ready-made questions.""";
+            record_verdicts (a table dmarcq keeps current) and the views dkim_alignments, spf_alignments
+            and report_days hold the DMARC evaluation; docs/queries.md has ready-made questions.""";
 
     private enum Mode { TABLE, CSV, JSON, LINE }
 

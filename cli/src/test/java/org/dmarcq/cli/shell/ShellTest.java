@@ -150,7 +150,7 @@ class ShellTest {
             s.type("CREATE VIEW weekly_failures AS SELECT 7 AS failing_messages;\r");
             s.type("SELECT weekly_failures.fail\t FROM weekly_fail\t;\r").await("weekly_failures.failing_messages");
             s.await("----------------\r\n               7\r\n(1 row)");
-            s.type(".sch\t record_v\t\r").await("view record_verdicts: One row per record");
+            s.type(".sch\t record_v\t\r").await("table record_verdicts: One row per record");
             s.await("the receiver's DKIM or SPF verdict differs");
             assertThat(s.screen()).containsPattern("\\ndisagrees +BOOLEAN +the receiver's DKIM or SPF verdict differs");
             assertThat(s.end()).isZero();
