@@ -56,7 +56,8 @@ public final class ReportLoader implements AutoCloseable {
      * The most memory the stage's DuckDB may hold before it spills to {@link Store#SPILL}: one report
      * of a million records is staged whole (it is stored whole or not at all), 1.1 GB unbounded.
      * With the JVM's heap this keeps an ingest under 512 MB; measured no slower than 192 MB or
-     * unbounded on 20,000 small reports and on that report (docs/benchmarks.md).
+     * unbounded on 20,000 small reports and on that report, and on a lake of 9 million records
+     * (798 MB unbounded, 420 MB bounded; docs/benchmarks.md).
      */
     private static final String STAGE_MEMORY = "160MB";
 
@@ -152,12 +153,8 @@ public final class ReportLoader implements AutoCloseable {
             Properties properties = new Properties();
             properties.setProperty("autoinstall_known_extensions", "false");
             properties.setProperty("autoload_known_extensions", "false");
-            if (lake == null) {
-                // Not for a lake: reading one ran out of this much even on the samples' lake (each
-                // day's temporary tables are kept until the commit), and is measured apart (bench (e)).
-                properties.setProperty("memory_limit", STAGE_MEMORY);
-                properties.setProperty("temp_directory", Store.SPILL.toString());
-            }
+            properties.setProperty("memory_limit", STAGE_MEMORY);
+            properties.setProperty("temp_directory", Store.SPILL.toString());
             memory = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
         } catch (SQLException e) {
             throw new StoreException("cannot start loading: " + Store.firstLine(e.getMessage()), e);
@@ -302,6 +299,12 @@ public final class ReportLoader implements AutoCloseable {
                 s.execute("DROP TABLE temp.main.lake_tls");
                 s.execute("DROP TABLE temp.main.lake_tls_keys");
             }
+            // DuckDB frees the day's temporary tables (a megabyte or more each, however few their rows)
+            // when the stage's transaction ends, not when they are dropped: end it after each day, or
+            // a month of days fills the stage's memory. A day that fails leaves its rows in the stage,
+            // as before, and the caller closes the loader, which drops the stage.
+            connection.commit();
+            s.execute("SELECT 1");
             return new LakeRows(reports, records, messages, tlsReports, duplicates, tlsDuplicates);
         } catch (SQLException e) {
             throw failure("cannot read the lake's day " + day, e);
