@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +16,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dmarcq.report.DkimResult;
@@ -150,12 +148,7 @@ public final class ReportLoader implements AutoCloseable {
     public static ReportLoader staging(Path file, Wait wait, PublicSuffixList list, Path lake) {
         DuckDBConnection memory;
         try {
-            Properties properties = new Properties();
-            properties.setProperty("autoinstall_known_extensions", "false");
-            properties.setProperty("autoload_known_extensions", "false");
-            properties.setProperty("memory_limit", STAGE_MEMORY);
-            properties.setProperty("temp_directory", Store.SPILL.toString());
-            memory = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+            memory = Store.inMemory(STAGE_MEMORY);
         } catch (SQLException e) {
             throw new StoreException("cannot start loading: " + Store.firstLine(e.getMessage()), e);
         }
@@ -304,7 +297,7 @@ public final class ReportLoader implements AutoCloseable {
             // a month of days fills the stage's memory. A day that fails leaves its rows in the stage,
             // as before, and the caller closes the loader, which drops the stage.
             connection.commit();
-            s.execute("SELECT 1");
+            openTransaction();
             return new LakeRows(reports, records, messages, tlsReports, duplicates, tlsDuplicates);
         } catch (SQLException e) {
             throw failure("cannot read the lake's day " + day, e);
@@ -792,24 +785,24 @@ public final class ReportLoader implements AutoCloseable {
                 } catch (SQLException ignored) {
                     // nothing of the stage is wanted any more
                 }
-                try {
-                    java.nio.file.Files.deleteIfExists(Store.SPILL);
-                } catch (java.io.IOException | SecurityException inUse) {
-                    // a reader of this process still spills there: it goes with its close
-                }
+                Store.removeSpill();
             }
         }
     }
 
     private void beginTransaction() throws SQLException {
+        openTransaction();
+        batchReportKey = nextReportKey;
+        batchRecordKey = nextRecordKey;
+        batchTlsReportKey = nextTlsReportKey;
+    }
+
+    private void openTransaction() throws SQLException {
         // The JDBC driver opens a transaction lazily, on the next statement; an Appender that
         // flushed before that would autocommit. Run one statement so appends are transactional.
         try (Statement s = connection.createStatement()) {
             s.execute("SELECT 1");
         }
-        batchReportKey = nextReportKey;
-        batchRecordKey = nextRecordKey;
-        batchTlsReportKey = nextTlsReportKey;
     }
 
     private void requireReport() {

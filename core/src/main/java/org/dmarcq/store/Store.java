@@ -485,10 +485,39 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Where a reader's queries spill what does not fit {@link #READER_MEMORY}: a folder of this
+     * Where a reader's queries and an ingest's stage spill what does not fit their memory: a folder of this
      * process's own (DuckDB clears a temporary folder it starts with), removed when empty.
      */
     static final Path SPILL = Path.of(System.getProperty("java.io.tmpdir"), "dmarcq-spill-" + ProcessHandle.current().pid());
+
+    /** The settings of every DuckDB dmarcq opens. */
+    private static Properties settings() {
+        Properties properties = new Properties();
+        // Extensions must never be fetched: only those built in (parquet, json, icu) exist offline.
+        properties.setProperty("autoinstall_known_extensions", "false");
+        properties.setProperty("autoload_known_extensions", "false");
+        return properties;
+    }
+
+    /**
+     * An in-memory DuckDB that holds at most {@code limit} (DuckDB's units) and spills the rest to
+     * {@link #SPILL}: a reader's, or an ingest's stage. Whoever closes it calls {@link #removeSpill}.
+     */
+    static DuckDBConnection inMemory(String limit) throws SQLException {
+        Properties properties = settings();
+        properties.setProperty("memory_limit", limit);
+        properties.setProperty("temp_directory", SPILL.toString());
+        return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+    }
+
+    /** Removes {@link #SPILL} once no database of this process spills there any more. */
+    static void removeSpill() {
+        try {
+            Files.deleteIfExists(SPILL);
+        } catch (IOException | SecurityException notEmptyOrNotOurs) {
+            // another database of this process still spills there, or DuckDB left a file: it goes with the next close
+        }
+    }
 
     /**
      * A connection to the file. A reader's is an in-memory database with the file attached read-only
@@ -497,18 +526,13 @@ public final class Store implements AutoCloseable {
      * is {@code memory} bytes, or {@link #READER_MEMORY} as written when that is 0.
      */
     private static DuckDBConnection connect(Path file, boolean readOnly, Wait wait, long memory) {
-        Properties properties = new Properties();
-        // Extensions must never be fetched: only those built in (parquet, json, icu) exist offline.
-        properties.setProperty("autoinstall_known_extensions", "false");
-        properties.setProperty("autoload_known_extensions", "false");
         try {
             if (!readOnly) {
+                Properties properties = settings();
                 return Locks.retry(file, wait,
                         () -> (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties));
             }
-            properties.setProperty("memory_limit", memory > 0 ? memory / 1_000_000 + "MB" : READER_MEMORY);
-            properties.setProperty("temp_directory", SPILL.toString());
-            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+            DuckDBConnection connection = inMemory(memory > 0 ? memory / 1_000_000 + "MB" : READER_MEMORY);
             try {
                 String name = '"' + catalogName(file).replace("\"", "\"\"") + '"';
                 // a statement per attempt: the driver closes one whose statement failed
@@ -560,11 +584,7 @@ public final class Store implements AutoCloseable {
         try {
             connection.close();
             if (readOnly) {
-                try {
-                    Files.deleteIfExists(SPILL);
-                } catch (IOException | SecurityException notEmptyOrNotOurs) {
-                    // another reader of this process is still open, or DuckDB left a file: it goes with the next close
-                }
+                removeSpill();
             }
         } catch (SQLException e) {
             throw new StoreException(file + ": cannot close the database: " + e.getMessage(), e);
